@@ -1,0 +1,48 @@
+// Check: one authentication step (spf, dkim verify, dkim sign, dmarc, ...) with one
+// method per SMTP stage. A Session owns one instance of each check per connection, so
+// per-message state may live in the check and is reset in onMailFrom/onAbort. Stages
+// return Flow::Stop only after setting txn.verdict (an early decision). Checks never
+// throw for bad mail or DNS trouble: those are RFC results recorded as findings.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "core/actions.h"
+#include "core/connection.h"
+#include "core/transaction.h"
+
+namespace vouch::core {
+
+enum class Flow { Continue, Stop };
+
+class Check {
+ public:
+  virtual ~Check() = default;
+  virtual std::string_view name() const = 0;
+
+  virtual Flow onConnect(Connection&) { return Flow::Continue; }
+  virtual Flow onHelo(Connection&) { return Flow::Continue; }
+  virtual Flow onMailFrom(Connection&, Transaction&) { return Flow::Continue; }
+  virtual Flow onRcpt(Connection&, Transaction&, std::string_view /*rcpt*/) { return Flow::Continue; }
+  // Called for each header as it arrives (already stored in txn.headers unless a
+  // limit was hit); a chance to start DNS prefetches.
+  virtual Flow onHeader(Connection&, Transaction&, const Header&) { return Flow::Continue; }
+  virtual Flow onEndOfHeaders(Connection&, Transaction&) { return Flow::Continue; }
+  virtual Flow onBody(Connection&, Transaction&, std::span<const char> /*chunk*/) { return Flow::Continue; }
+  // Record findings and AuthResults entries; request header edits through actions.
+  virtual Flow onEndOfMessage(Connection&, Transaction&, Actions&) { return Flow::Continue; }
+  virtual void onAbort(Connection&, Transaction&) {}
+};
+
+// Decides the verdict from the findings: at MAIL FROM/RCPT (may reject early) and at
+// end of message. Implemented by src/policy; Session calls it after the checks of a stage.
+enum class Stage { Connect, Helo, MailFrom, Rcpt, EndOfHeaders, EndOfMessage };
+
+class Decider {
+ public:
+  virtual ~Decider() = default;
+  virtual Verdict decide(Stage stage, const Connection& conn, const Transaction& txn) const = 0;
+};
+
+}  // namespace vouch::core
