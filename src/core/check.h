@@ -5,6 +5,7 @@
 // throw for bad mail or DNS trouble: those are RFC results recorded as findings.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -43,6 +44,19 @@ class Decider {
  public:
   virtual ~Decider() = default;
   virtual Verdict decide(Stage stage, const Connection& conn, const Transaction& txn) const = 0;
+  // Called once at end of message, after decide() and before the Authentication-Results
+  // header is rendered: a chance to add to txn (e.g. DMARC disposition, policy notes).
+  virtual void annotate(const Connection&, Transaction&) const {}
+};
+
+// Builds one Check per Session. Each check module (spf, dkim verify, dkim sign, dmarc)
+// provides a factory made from the config, e.g.
+//   XxxCheckFactory::create(const config::Config&, ..., std::vector<config::Error>&)
+// returning std::shared_ptr<const core::CheckFactory>. Immutable once built; makeCheck()
+// is called from any thread. Modules never depend on src/pipeline.
+struct CheckFactory {
+  virtual ~CheckFactory() = default;
+  virtual std::unique_ptr<Check> makeCheck() const = 0;
 };
 
 }  // namespace vouch::core
