@@ -1,0 +1,94 @@
+// Table tests for the From-header reduction to core::FromFinding and for unfolding.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "mail/from_header.h"
+#include "mail/header_unfold.h"
+
+namespace vouch::mail {
+namespace {
+
+struct FromCase {
+  const char* name;
+  std::vector<core::Header> headers;
+  std::string problem;
+  std::string domain;
+  int headerCount;
+  std::size_t addresses;
+};
+
+class FromCases : public ::testing::TestWithParam<FromCase> {};
+
+TEST_P(FromCases, Reduces) {
+  const FromCase& c = GetParam();
+  const FromAnalysis a = analyzeFrom(c.headers);
+  EXPECT_EQ(a.finding.problem, c.problem) << a.detail;
+  EXPECT_EQ(a.finding.domain, c.domain);
+  EXPECT_EQ(a.finding.headerCount, c.headerCount);
+  EXPECT_EQ(a.finding.addresses.size(), c.addresses);
+  if (!c.problem.empty()) {
+    EXPECT_FALSE(a.detail.empty());
+  }
+}
+
+const FromCase kFrom[] = {
+    {"one", {{"Subject", " hi"}, {"From", " Joe <joe@Example.ORG>"}}, "", "example.org", 1, 1},
+    {"lowercase_name", {{"from", " joe@example.org"}}, "", "example.org", 1, 1},
+    {"name_with_space", {{"From ", " joe@example.org"}}, "", "example.org", 1, 1},
+    {"none", {{"Subject", " hi"}}, "none", "", 0, 0},
+    {"multiple_same", {{"From", " a@example.org"}, {"FROM", " b@example.org"}}, "multiple", "example.org", 2, 2},
+    {"multiple_diff", {{"From", " a@example.org"}, {"From", " b@evil.example"}}, "multiple", "", 2, 2},
+    {"same_domain_list", {{"From", " a@example.org, B <b@EXAMPLE.org>"}}, "", "example.org", 1, 2},
+    {"multiple_domains", {{"From", " a@example.org, b@evil.example"}}, "multiple-domains", "", 1, 2},
+    {"no_domain", {{"From", " joe"}}, "no-domain", "", 1, 1},
+    {"empty_group", {{"From", " undisclosed:;"}}, "no-domain", "", 1, 0},
+    {"empty_value", {{"From", " "}}, "no-domain", "", 1, 0},
+    {"unparsable", {{"From", " a@b.org <c@d.org>"}}, "unparsable", "", 1, 0},
+    {"literal", {{"From", " a@[192.0.2.1]"}}, "unparsable", "", 1, 1},
+    {"idn_utf8", {{"From", " a@b\xc3\xbc.example"}}, "unparsable", "", 1, 1},
+    {"group_one_domain", {{"From", " G: a@x.example, b@x.example;"}}, "", "x.example", 1, 2},
+};
+
+INSTANTIATE_TEST_SUITE_P(Table, FromCases, ::testing::ValuesIn(kFrom),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+struct UnfoldCase {
+  const char* name;
+  std::string in;
+  std::string out;
+};
+
+class UnfoldCases : public ::testing::TestWithParam<UnfoldCase> {};
+
+TEST_P(UnfoldCases, Unfolds) { EXPECT_EQ(unfold(GetParam().in), GetParam().out); }
+
+const UnfoldCase kUnfold[] = {
+    {"plain", " a b", " a b"},
+    {"crlf_space", " a\r\n b", " a b"},
+    {"crlf_tab", " a\r\n\tb", " a\tb"},
+    {"lf_space", " a\n b", " a b"},
+    {"cr_space", " a\r b", " a b"},
+    {"double_fold", " a\r\n \r\n b", " a  b"},
+    {"trailing_crlf", " a\r\n", " a"},
+    {"trailing_lf_lf", " a\n\n", " a"},
+    {"unfolded_break_kept", " a\r\nb", " a\r\nb"},
+    {"empty", "", ""},
+};
+
+INSTANTIATE_TEST_SUITE_P(Table, UnfoldCases, ::testing::ValuesIn(kUnfold),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(HeaderText, TrimAndNames) {
+  EXPECT_EQ(trimWsp(" \t a b \r\n"), "a b");
+  EXPECT_EQ(trimWsp(""), "");
+  EXPECT_TRUE(headerNameEquals("From", "fROM"));
+  EXPECT_FALSE(headerNameEquals("From", "From:"));
+  EXPECT_FALSE(headerNameEquals("Fro", "From"));
+  EXPECT_EQ(asciiLower("AbC\xc3\x9c"), "abc\xc3\x9c");
+}
+
+}  // namespace
+}  // namespace vouch::mail
