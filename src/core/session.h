@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,16 +56,23 @@ class Session {
   void abort();
 
  private:
+  // Runs fn(check) over the checks in order; then, when `stage` is set and nothing
+  // stopped, asks the decider. Header and body stages have no decider call.
   template <typename Fn>
-  Verdict runStage(Stage stage, Fn&& fn);
+  Verdict runStage(std::optional<Stage> stage, Fn&& fn);
   void classify();
+  void noteHeaderForAr(std::string_view name, std::string_view value);
+  void resetTransaction();
 
   SessionOptions options_;
   std::vector<std::unique_ptr<Check>> checks_;
   std::shared_ptr<const Decider> decider_;
+  std::string ourId_;     // the authserv-id our own header claims, lowercased
   Connection conn_;
   Transaction txn_;
   bool stopped_ = false;  // a stage decided; later stages of this message are skipped
+  std::size_t arHeaders_ = 0;          // Authentication-Results seen in this message
+  std::vector<std::size_t> forgedAr_;  // their 1-based indices claiming ourId_
 };
 
 }  // namespace vouch::core
