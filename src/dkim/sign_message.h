@@ -1,0 +1,70 @@
+// MessageSigner: DKIM-signs one message with one or more keys at once (e.g. RSA-2048
+// and Ed25519 side by side), streaming: headers, end of headers, body chunks, finish.
+// Owns one libopendkim signing handle per key (RAII); borrows the snapshot's Library.
+// One thread at a time (one per message); the Library and keys are shared read-only.
+// Header and body bytes are the message's own (untrusted) and are only fed to the
+// library. Failures (library refused a key or the data) are `false` + error text.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dkim/dkim_library.h"
+#include "dkim/key_table.h"
+
+namespace vouch::dkim {
+
+struct Canonicalization {
+  bool relaxedHeader = true;
+  bool relaxedBody = true;
+  // "relaxed/relaxed", "relaxed/simple", "simple/relaxed", "simple/simple";
+  // a lone "relaxed"/"simple" means that/simple (RFC 6376 3.5 c=).
+  static bool parse(std::string_view text, Canonicalization& out);
+};
+
+// One finished signature, ready for core::Actions::insertHeaderTop.
+struct SignedHeader {
+  std::string keyName;
+  std::string domain;
+  std::string selector;
+  std::string algorithm;  // "rsa-sha256" / "ed25519-sha256"
+  std::string value;      // leading space, folded "\n\t", no CR
+  std::string wireValue;  // as libopendkim made it: no leading space, folded "\r\n\t"
+};
+
+// "Name:value" as libopendkim wants a header: the value as received (its own leading
+// whitespace kept), every bare LF of the folding turned into CRLF, no final CRLF.
+std::string libHeaderLine(std::string_view name, std::string_view value);
+
+class MessageSigner {
+ public:
+  MessageSigner(std::shared_ptr<Library> library, Canonicalization canon, bool selfCheck);
+  ~MessageSigner();
+  MessageSigner(const MessageSigner&) = delete;
+  MessageSigner& operator=(const MessageSigner&) = delete;
+
+  // One signing handle per key; jobId names the message in library errors.
+  bool start(const std::vector<const KeyEntry*>& keys, std::string_view jobId,
+             std::string& error);
+  bool header(std::string_view name, std::string_view value, std::string& error);
+  bool endOfHeaders(std::string& error);
+  // Body bytes as the MTA delivers them (CRLF line ends, dot-stuffing removed).
+  bool body(std::span<const char> chunk, std::string& error);
+  // Closes every handle and returns the signatures in key order. With the self-check
+  // on, each is verified against its key's public half first; any failure fails all,
+  // so a message never leaves with a signature that would not verify.
+  bool finish(std::vector<SignedHeader>& out, std::string& error);
+
+ private:
+  struct Handle;
+  std::shared_ptr<Library> library_;
+  Canonicalization canon_;
+  bool selfCheck_;
+  std::vector<Handle> handles_;
+  std::vector<std::string> headerLines_;  // what was signed, for the self-check
+};
+
+}  // namespace vouch::dkim
