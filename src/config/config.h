@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -55,8 +56,8 @@ template <> struct CppType<Type::StringList> { using type = std::vector<std::str
 
 struct Config {
   // Members from the table, initialised to their defaults by Config::defaults().
-#define VOUCH_SETTING(member, key, type, def, lo, hi, reload, choices, help) \
-  detail::CppType<Type::type>::type member{};
+#define VOUCH_SETTING(member, key, kind, def, lo, hi, reload, choices, help) \
+  detail::CppType<Type::kind>::type member{};
 #include "config/settings.def"
 #undef VOUCH_SETTING
 
@@ -66,6 +67,8 @@ struct Config {
   std::vector<std::string> files;  // files merged, in order
   std::string mainFile;            // the --config path
   std::string directory;           // folder of the main file (for relative paths)
+  // "toml.key" -> "file:line" where a setting was last given (absent = default).
+  std::map<std::string, std::string, std::less<>> origins;
 
   static Config defaults();
 };
@@ -86,6 +89,16 @@ struct LoadResult {
 LoadResult load(const std::string& mainFile);
 // Parses TOML text as if it came from `name` (tests, fuzzing); no drop-ins.
 LoadResult loadString(std::string_view text, const std::string& name);
+
+// Applies "key=value" overrides (e.g. from --set) on top of `cfg`, in order. The value
+// is parsed as TOML (a bare word is taken as a string for String settings) and
+// validated like a file value; errors name the origin "--set".
+void applyOverrides(Config& cfg, const std::vector<std::string>& overrides,
+                    std::vector<Error>& errors);
+
+// Settings with reloadable=false whose value differs between `old` and `neu`: a running
+// daemon cannot apply them without a restart (it refuses or warns).
+std::vector<Error> reloadConflicts(const Config& old, const Config& neu);
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/vouch/vouch.conf";
 
