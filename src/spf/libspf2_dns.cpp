@@ -1,0 +1,145 @@
+// libspf2's DNS layer over dns::Resolver, and the owner of the per-evaluation
+// SPF_server_t. Answers are untrusted: addresses are re-parsed, names bounded, and TXT
+// text screened by vouch's own record/macro parsers before libspf2 sees it. Every path
+// returns an SPF_dns_rr_t (NULL makes libspf2 abort); DNS failures become TRY_AGAIN.
+// One thread at a time (the object lives on one check()'s stack).
+#include "spf/libspf2_dns.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "spf/dns_name.h"
+#include "spf/record.h"
+
+namespace vouch::spf::detail {
+namespace {
+
+constexpr std::size_t kMaxName = 255;
+// libspf2 sees this instead of a record our parser refuses: a clean syntax error.
+constexpr std::string_view kRefusedRecord = "v=spf1 ?refused-by-vouch";
+
+bool toRrType(ns_type type, dns::RrType& out) {
+  switch (type) {
+    case ns_t_a: out = dns::RrType::A; return true;
+    case ns_t_aaaa: out = dns::RrType::AAAA; return true;
+    case ns_t_mx: out = dns::RrType::MX; return true;
+    case ns_t_ptr: out = dns::RrType::PTR; return true;
+    case ns_t_txt: out = dns::RrType::TXT; return true;
+    default: return false;  // type 99 and anything else: NO_DATA
+  }
+}
+
+bool isAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u != 0 && u < 0x80;
+  });
+}
+
+// The text libspf2 may compile for this TXT string, or nullopt to leave it out.
+std::optional<std::string> screenTxt(const std::string& text, bool& refused) {
+  if (isSpfRecord(text)) {
+    if (isAscii(text) && parseRecord(text).record) return text;
+    refused = true;
+    return std::string(kRefusedRecord);
+  }
+  std::string error;
+  if (!isAscii(text) || !parseMacroString(text, MacroScope::Explanation, error)) return std::nullopt;
+  return text;
+}
+
+bool putBytes(SPF_dns_rr_t* rr, int idx, const void* data, std::size_t len) {
+  if (SPF_dns_rr_buf_realloc(rr, idx, len) != SPF_E_SUCCESS) return false;
+  std::memcpy(rr->rr[idx], data, len);
+  return true;
+}
+
+bool putString(SPF_dns_rr_t* rr, int idx, std::string_view s) {
+  if (SPF_dns_rr_buf_realloc(rr, idx, s.size() + 1) != SPF_E_SUCCESS) return false;
+  char* dst = reinterpret_cast<char*>(rr->rr[idx]);
+  std::memcpy(dst, s.data(), s.size());
+  dst[s.size()] = '\0';
+  return true;
+}
+
+}  // namespace
+
+Libspf2Dns::Libspf2Dns(dns::Resolver& resolver, const Limits& limits, dns::Deadline deadline)
+    : resolver_(resolver),
+      queryCap_(limits.maxDnsTerms * (limits.maxMxNames + 2) + limits.maxPtrNames + 4),
+      deadline_(deadline) {
+  layer_ = static_cast<SPF_dns_server_t*>(std::calloc(1, sizeof(SPF_dns_server_t)));
+  if (!layer_) return;
+  layer_->destroy = &Libspf2Dns::destroy;
+  layer_->lookup = &Libspf2Dns::lookup;
+  layer_->name = "vouch";
+  layer_->hook = this;
+  server_ = SPF_server_new_dns(layer_, 0);
+}
+
+Libspf2Dns::~Libspf2Dns() {
+  if (server_) SPF_server_free(server_);  // first: the server does not own the layer
+  if (layer_) SPF_dns_free(layer_);
+}
+
+void Libspf2Dns::destroy(SPF_dns_server_t* layer) { std::free(layer); }
+
+SPF_dns_rr_t* Libspf2Dns::lookup(SPF_dns_server_t* layer, const char* domain, ns_type type, int) {
+  return static_cast<Libspf2Dns*>(layer->hook)->answer(layer, domain, type);
+}
+
+SPF_dns_rr_t* Libspf2Dns::answer(SPF_dns_server_t* layer, const char* domain, ns_type type) {
+  const char* name = domain ? domain : "";
+  dns::RrType rrType{};
+  std::size_t nameLen = strnlen(name, kMaxName + 1);
+  if (nameLen == 0 || nameLen > kMaxName || !toRrType(type, rrType)) {
+    return SPF_dns_rr_new_init(layer, name, type, 0, nameLen == 0 || nameLen > kMaxName ? HOST_NOT_FOUND : NO_DATA);
+  }
+  if (++stats_.queries > queryCap_) {
+    stats_.queryCapHit = true;
+    return SPF_dns_rr_new_init(layer, name, type, 0, TRY_AGAIN);
+  }
+  if (dns::Clock::now() >= deadline_) {
+    stats_.deadlineHit = true;
+    if (stats_.queries == 1) stats_.firstLookupTemporary = true;
+    return SPF_dns_rr_new_init(layer, name, type, 0, TRY_AGAIN);
+  }
+  dns::Answer a = resolver_.query(presentationName(std::string_view(name, nameLen)), rrType, deadline_);
+  int herrno = NETDB_SUCCESS;
+  switch (a.status) {
+    case dns::Status::Ok: break;
+    case dns::Status::NoData: herrno = NO_DATA; break;
+    case dns::Status::NxDomain: herrno = HOST_NOT_FOUND; break;
+    case dns::Status::ServFail:
+    case dns::Status::Timeout: herrno = TRY_AGAIN; break;
+  }
+  if (stats_.queries == 1 && herrno == TRY_AGAIN) stats_.firstLookupTemporary = true;
+  SPF_dns_rr_t* rr = SPF_dns_rr_new_init(layer, name, type, static_cast<int>(a.ttl), herrno);
+  if (!rr || herrno != NETDB_SUCCESS) return rr;
+  int n = 0;
+  for (const auto& record : a.records) {
+    bool ok = false;
+    if (rrType == dns::RrType::A || rrType == dns::RrType::AAAA) {
+      auto ip = core::IpAddress::parse(record.text);
+      bool wantV6 = rrType == dns::RrType::AAAA;
+      if (!ip || ip->v6 != wantV6) continue;
+      ok = putBytes(rr, n, ip->bytes.data(), wantV6 ? sizeof(struct in6_addr) : sizeof(struct in_addr));
+    } else if (rrType == dns::RrType::TXT) {
+      auto text = screenTxt(record.text, stats_.refusedRecord);
+      if (!text) continue;
+      ok = putString(rr, n, *text);
+    } else {
+      auto target = rawName(record.text);
+      if (target && !target->empty() && target->back() == '.') target->pop_back();
+      if (!target || target->empty() || target->size() > kMaxName) continue;
+      ok = putString(rr, n, *target);
+    }
+    if (ok) ++n;
+  }
+  rr->num_rr = n;
+  if (n == 0) rr->herrno = NO_DATA;
+  return rr;
+}
+
+}  // namespace vouch::spf::detail
