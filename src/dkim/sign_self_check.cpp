@@ -39,7 +39,8 @@ bool selfCheckSignature(const Library& library, const KeyEntry& key,
   answer.status = dns::Status::Ok;
   dns::Record rec;
   rec.text = key.key->dnsRecord();
-  rec.strings = {rec.text};
+  // As DNS would carry it: character-strings of at most 255 octets (RFC 1035 3.3).
+  for (std::size_t pos = 0; pos < rec.text.size(); pos += 255) rec.strings.push_back(rec.text.substr(pos, 255));
   answer.records.push_back(std::move(rec));
   KeyLookupContext ctx;
   ctx.deadline = dns::Clock::now() + kSelfCheckDeadline;

@@ -136,7 +136,7 @@ TEST_F(SignCheckTest, SignsOutboundMailPerRules) {
       EXPECT_EQ(tagValue(it->value, "d"), "example.org");  // both keys are example.org's
     }
     EXPECT_EQ(got, c.wantSelectors) << c.from;
-    EXPECT_FALSE(r.txn.verdict.decided()) << c.from;
+    EXPECT_FALSE(r.txn.verdict.decided()) << c.from << ": " << r.txn.verdict.reason;
   }
 }
 
