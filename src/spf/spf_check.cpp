@@ -1,0 +1,108 @@
+// SpfCheck and its factory (see spf_check.h). Identities come from the MTA and are
+// untrusted; the engine bounds and validates them. The HELO result is kept in
+// findings.spfHelo; findings.spf holds the identity that decides (MAIL FROM, or HELO for
+// the null sender), which is also the one Authentication-Results reports.
+#include "spf/spf_check.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "spf/received_spf.h"
+
+namespace vouch::spf {
+namespace {
+
+std::string hostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+}  // namespace
+
+std::shared_ptr<const core::CheckFactory> SpfCheckFactory::create(const config::Config& cfg,
+                                                                  std::shared_ptr<dns::Resolver> resolver,
+                                                                  std::vector<config::Error>& errors) {
+  if (!cfg.spf_enabled) return nullptr;
+  auto engine = makeEngine(cfg.spf_engine, std::move(resolver), Limits::fromConfig(cfg));
+  if (!engine) {
+    errors.push_back({cfg.mainFile, 0, "spf.engine: cannot use engine \"" + cfg.spf_engine + "\""});
+    return nullptr;
+  }
+  CheckSettings s;
+  s.checkHelo = cfg.spf_check_helo;
+  s.judgeOutbound = cfg.judge_outbound;
+  s.receivedSpf = cfg.spf_received_spf;
+  s.receiver = cfg.authserv_id.empty() ? hostName() : cfg.authserv_id;
+  s.timeBudget = std::chrono::milliseconds(cfg.spf_time_budget_ms);
+  return std::make_shared<SpfCheckFactory>(std::move(engine), std::move(s));
+}
+
+std::unique_ptr<core::Check> SpfCheckFactory::makeCheck() const {
+  return std::make_unique<SpfCheck>(engine_, settings_);
+}
+
+const Outcome& SpfCheck::evaluate(const core::IpAddress& ip, const std::string& sender, const std::string& helo) {
+  std::string key = ip.toString() + '\0' + sender + '\0' + helo;
+  auto it = std::find_if(cache_.begin(), cache_.end(), [&](const CacheEntry& e) { return e.key == key; });
+  if (it != cache_.end()) return it->outcome;
+  if (cache_.size() >= kCacheSize) cache_.erase(cache_.begin());
+  Request req{ip, sender, helo, settings_.receiver, 0};
+  ++evaluations_;
+  cache_.push_back({std::move(key), engine_->check(req, dns::Clock::now() + settings_.timeBudget)});
+  return cache_.back().outcome;
+}
+
+core::SpfFinding SpfCheck::finding(const Outcome& o, std::string_view identity) const {
+  core::SpfFinding f;
+  f.result = o.result;
+  f.identity = std::string(identity);
+  f.domain = o.domain;
+  f.sender = o.sender;
+  f.explanation = o.explanation;
+  f.reason = o.reason;
+  return f;
+}
+
+core::Flow SpfCheck::onMailFrom(core::Connection& conn, core::Transaction& txn) {
+  if (txn.outbound && !settings_.judgeOutbound) return core::Flow::Continue;
+  auto ip = core::IpAddress::parse(conn.clientIp);
+  if (!ip) {
+    txn.findings.notes.push_back("spf: client IP unknown, SPF not checked");
+    return core::Flow::Continue;
+  }
+  const bool nullSender = txn.mailFrom.empty();
+  if (!conn.helo.empty() && (settings_.checkHelo || nullSender)) {
+    txn.findings.spfHelo = finding(evaluate(*ip, "postmaster@" + conn.helo, conn.helo), "helo");
+  }
+  core::MethodResult ar;
+  ar.method = "spf";
+  if (nullSender) {
+    if (!txn.findings.spfHelo) {
+      txn.findings.notes.push_back("spf: null sender without HELO, SPF not checked");
+      return core::Flow::Continue;
+    }
+    txn.findings.spf = txn.findings.spfHelo;
+    ar.properties.push_back({"smtp", "helo", conn.helo});
+  } else {
+    txn.findings.spf = finding(evaluate(*ip, txn.mailFrom, conn.helo), "mailfrom");
+    ar.properties.push_back({"smtp", "mailfrom", txn.findings.spf->sender});
+  }
+  ar.result = txn.findings.spf->result;
+  if (ar.result == core::Result::TempError || ar.result == core::Result::PermError) {
+    ar.reason = txn.findings.spf->reason;
+  }
+  txn.authResults.add(std::move(ar));
+  return core::Flow::Continue;
+}
+
+core::Flow SpfCheck::onEndOfMessage(core::Connection& conn, core::Transaction& txn, core::Actions& actions) {
+  if (settings_.receivedSpf && txn.findings.spf) {
+    actions.insertHeaderTop("Received-SPF",
+                            receivedSpfValue(*txn.findings.spf, conn.clientIp, conn.helo, settings_.receiver));
+  }
+  return core::Flow::Continue;
+}
+
+}  // namespace vouch::spf
