@@ -89,11 +89,15 @@ std::shared_ptr<Library> Library::create(const config::Config& cfg,
     error = std::string("dkim: libopendkim refused option ") + what;
     return false;
   };
-  unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES;
+  // DELAYSIGPROC: key lookups and signature checks wait for dkim_eom, so the body streams
+  // in while prefetched lookups are still in flight.
+  unsigned int flags = DKIM_LIBFLAGS_BADSIGHANDLES | DKIM_LIBFLAGS_DELAYSIGPROC;
   // libopendkim's timeout is whole seconds; the message deadline still bounds each wait.
   unsigned int timeoutS = static_cast<unsigned int>((timeoutMs + 999) / 1000);
   std::uint64_t drift = static_cast<std::uint64_t>(std::max<std::int64_t>(cfg.dkim_clock_drift_s, 0));
-  unsigned int minBits = 1;
+  // 0 disables libopendkim's own check, which would also refuse Ed25519 (size 0) when
+  // run at dkim_eom; the RSA minimum is enforced as dkim=policy by the verify side.
+  unsigned int minBits = 0;
   if (!set(DKIM_OPTS_FLAGS, &flags, sizeof flags, "flags") ||
       !set(DKIM_OPTS_TIMEOUT, &timeoutS, sizeof timeoutS, "timeout") ||
       !set(DKIM_OPTS_CLOCKDRIFT, &drift, sizeof drift, "clock drift") ||

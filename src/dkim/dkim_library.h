@@ -30,10 +30,10 @@ struct VerifyScreen {
 class Library {
  public:
   // Flags: DKIM_LIBFLAGS_BADSIGHANDLES (malformed signatures are listed, so they can be
-  // reported). Timeout from dns.timeout_ms, clock drift from dkim.clock_drift_s, sign
+  // reported) and DKIM_LIBFLAGS_DELAYSIGPROC (key lookups at dkim_eom, not dkim_eoh). Timeout from dns.timeout_ms, clock drift from dkim.clock_drift_s, sign
   // and oversign header lists from dkim.sign_headers / dkim.oversign_headers (the
   // oversigned ones are added to the sign list: libopendkim needs them to be a subset).
-  // The library's own minimum key size is 1 bit: RFC 8301 sizes are enforced by the
+  // The library's own minimum key size is off (0): RFC 8301 sizes are enforced by the
   // verify side as dkim=policy, and key-file checks belong to the signing side.
   static std::shared_ptr<Library> create(const config::Config& cfg,
                                          std::shared_ptr<dns::Resolver> resolver,

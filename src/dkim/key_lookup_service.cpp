@@ -9,10 +9,28 @@
 #include <sys/time.h>
 
 #include <algorithm>
+#include <cstring>
 
-#include "dkim/key_lookup_wire.h"
+#include "dns/wire.h"
 
 namespace vouch::dkim {
+namespace {
+
+// DKIM joins a key record's character-strings (RFC 6376 3.6.2.2), so strings longer than
+// the 255 octets a packet can carry are split rather than dropped by dns::toWire.
+void splitLongStrings(dns::Answer& answer) {
+  constexpr std::size_t kMax = 255;
+  for (auto& rec : answer.records) {
+    std::vector<std::string> out;
+    for (const auto& s : rec.strings.empty() ? std::vector<std::string>{rec.text} : rec.strings) {
+      if (s.empty()) out.emplace_back();
+      for (std::size_t i = 0; i < s.size(); i += kMax) out.push_back(s.substr(i, kMax));
+    }
+    rec.strings = std::move(out);
+  }
+}
+
+}  // namespace
 
 std::string normalizeKeyName(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
@@ -65,6 +83,7 @@ std::unique_ptr<KeyLookupService::Query> KeyLookupService::start(std::string_vie
   KeyLookupContext* ctx = contextForThisThread();
   // Without a bound message (e.g. a signer's self-check) the per-query timeout applies.
   q->deadline = ctx != nullptr ? ctx->deadline : dns::Clock::now() + timeout_;
+  q->context = ctx;
   if (q->qname.empty()) return q;
   if (ctx != nullptr) {
     ++ctx->queries;
@@ -97,17 +116,20 @@ int KeyLookupService::wait(Query& q, const struct timeval* timeout, std::size_t*
     }
     answer = q.pending->wait(deadline);
   }
-  switch (answer.status) {
-    case dns::Status::Timeout:
-      return DKIM_DNS_EXPIRED;
-    case dns::Status::ServFail:
-      return DKIM_DNS_ERROR;
-    default:
-      break;
+  if (answer.temporary() || answer.security == dns::Security::Bogus) {
+    if (q.context != nullptr) q.context->failures.emplace_back(q.qname, answer.status);
+    // Never a SERVFAIL packet: libopendkim would read it as "no key" (permanent).
+    return answer.status == dns::Status::Timeout ? DKIM_DNS_EXPIRED : DKIM_DNS_ERROR;
   }
-  if (answer.security == dns::Security::Bogus) return DKIM_DNS_ERROR;
-  const std::size_t n = buildKeyResponse(q.qname, answer, q.buf, q.buflen);
-  if (n == 0) return DKIM_DNS_ERROR;  // too large for libopendkim's buffer
+  // A name that cannot exist gets NXDOMAIN under a placeholder question (libopendkim
+  // checks only the question's type and class).
+  if (q.qname.empty()) answer.status = dns::Status::NxDomain;
+  splitLongStrings(answer);
+  const std::vector<std::uint8_t> wire =
+      dns::toWire(q.qname.empty() ? "invalid" : q.qname, dns::RrType::TXT, answer);
+  if (wire.empty() || wire.size() > q.buflen) return DKIM_DNS_ERROR;  // cannot be handed over
+  std::memcpy(q.buf, wire.data(), wire.size());
+  const std::size_t n = wire.size();
   *bytes = n;
   if (dnssec != nullptr) {
     switch (answer.security) {

@@ -1,8 +1,8 @@
 // KeyLookupService: the DNS service behind libopendkim's dkim_dns_set_query_* hooks. Key
-// queries go to the shared dns::Resolver (same cache, same deadline as SPF and DMARC) and
-// come back as DNS response packets, which is what libopendkim parses. Thread-safe: one
-// instance per Library, called from every milter worker at once. Query names come from
-// signatures and are untrusted; SERVFAIL and timeouts become DKIM_DNS_ERROR/_EXPIRED.
+// queries go to the shared dns::Resolver (same cache, same deadline as SPF and DMARC)
+// and come back as response packets (dns::toWire), which libopendkim parses itself.
+// Thread-safe: one instance per Library, used by every milter worker at once. Names come
+// from signatures and are untrusted; SERVFAIL/timeout become DKIM_DNS_ERROR/_EXPIRED.
 #pragma once
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "dns/resolver.h"
@@ -31,6 +32,15 @@ struct KeyLookupContext {
   std::vector<PrefetchedKey> prefetched;
   unsigned queries = 0;          // lookups the hooks made for this message
   unsigned prefetchHits = 0;     // of which were answered by a prefetch
+  // Names whose lookup failed temporarily (ServFail or Timeout), for the reason text.
+  std::vector<std::pair<std::string, dns::Status>> failures;
+
+  dns::Status failureFor(std::string_view qname) const {
+    for (const auto& [name, status] : failures) {
+      if (name == qname) return status;
+    }
+    return dns::Status::Ok;
+  }
 };
 
 // Lowercase, trailing dot removed; empty when the text cannot be a DNS name (label over
@@ -80,6 +90,7 @@ struct KeyLookupService::Query {
   std::string qname;            // normalized; empty when invalid (answered NXDOMAIN)
   dns::PendingPtr pending;      // null when qname is invalid
   dns::Deadline deadline;
+  KeyLookupContext* context = nullptr;  // the bound message, which outlives the query
   unsigned char* buf = nullptr;  // libopendkim's reply buffer
   std::size_t buflen = 0;
 };
