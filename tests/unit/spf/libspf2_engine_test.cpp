@@ -1,0 +1,110 @@
+// The libspf2 engine over a FakeResolver: result mapping including the caller-side
+// fixes (INVALID -> permerror/temperror, mapped IPv4, null sender via HELO, screened
+// records, refused identities) and the deviations README.md documents.
+#include <gtest/gtest.h>
+
+#include "dns/fake_resolver.h"
+#include "spf/engine.h"
+
+namespace vouch::spf {
+namespace {
+
+using core::Result;
+
+Outcome run(std::shared_ptr<dns::FakeResolver> dns, const char* ip, const std::string& sender,
+            const std::string& helo = "mail.example.net") {
+  auto engine = makeEngine("libspf2", dns, Limits{});
+  EXPECT_NE(engine, nullptr);
+  Request req{*core::IpAddress::parse(ip), sender, helo, "mx.example.org", 0};
+  return engine->check(req, dns::Clock::now() + std::chrono::seconds(10));
+}
+
+TEST(Libspf2Engine, Results) {
+  struct Case {
+    const char* name;
+    const char* record;
+    const char* ip;
+    Result want;
+  } cases[] = {
+      {"pass", "v=spf1 ip4:192.0.2.0/24 -all", "192.0.2.1", Result::Pass},
+      {"fail", "v=spf1 ip4:192.0.2.0/24 -all", "198.51.100.1", Result::Fail},
+      {"softfail", "v=spf1 ~all", "198.51.100.1", Result::SoftFail},
+      {"neutral", "v=spf1 ?all", "198.51.100.1", Result::Neutral},
+      {"default neutral", "v=spf1 ip4:192.0.2.1", "198.51.100.1", Result::Neutral},
+      {"a", "v=spf1 a:host.example.com -all", "192.0.2.55", Result::Pass},
+      {"mx", "v=spf1 mx -all", "192.0.2.55", Result::Pass},
+      {"include", "v=spf1 include:inc.example.com -all", "203.0.113.9", Result::Pass},
+      {"include none", "v=spf1 include:none.example.com -all", "203.0.113.9", Result::PermError},
+      {"top-level syntax error (INVALID)", "v=spf1 ip4:192.0.2.300 -all", "192.0.2.1", Result::PermError},
+      {"screened macro", "v=spf1 exists:%{d0}.example.com -all", "192.0.2.1", Result::PermError},
+      {"ipv6", "v=spf1 ip6:2001:db8::/32 -all", "2001:db8::1", Result::Pass},
+  };
+  for (const auto& c : cases) {
+    auto dns = std::make_shared<dns::FakeResolver>();
+    dns->addTxt("example.com", c.record);
+    dns->addA("host.example.com", "192.0.2.55");
+    dns->addMx("example.com", 10, "host.example.com");
+    dns->addTxt("inc.example.com", "v=spf1 ip4:203.0.113.0/24 -all");
+    Outcome o = run(dns, c.ip, "user@example.com");
+    EXPECT_EQ(o.result, c.want) << c.name << ": " << o.reason;
+    EXPECT_GT(o.dnsQueries, 0u) << c.name;
+  }
+}
+
+TEST(Libspf2Engine, TopLevelDnsFailureIsTemperror) {
+  for (auto status : {dns::Status::ServFail, dns::Status::Timeout}) {
+    auto dns = std::make_shared<dns::FakeResolver>();
+    dns->setStatus("example.com", dns::RrType::TXT, status);
+    EXPECT_EQ(run(dns, "192.0.2.1", "user@example.com").result, Result::TempError);
+  }
+  auto nx = std::make_shared<dns::FakeResolver>();
+  EXPECT_EQ(run(nx, "192.0.2.1", "user@example.com").result, Result::None);
+}
+
+TEST(Libspf2Engine, CallerSideFixes) {
+  auto dns = std::make_shared<dns::FakeResolver>();
+  dns->addTxt("example.com", "v=spf1 ip4:192.0.2.1 -all");
+  dns->addTxt("mail.example.net", "v=spf1 ip4:192.0.2.1 -all");
+  EXPECT_EQ(run(dns, "::ffff:192.0.2.1", "user@example.com").result, Result::Pass);
+  Outcome null = run(dns, "192.0.2.1", "");
+  EXPECT_EQ(null.result, Result::Pass);
+  EXPECT_EQ(null.sender, "postmaster@mail.example.net");
+  EXPECT_EQ(run(dns, "192.0.2.1", "<user@example.com>").result, Result::None);  // caller strips <>
+  dns->resetCounts();
+  for (const char* sender : {"us\ner@example.com", "user@exa\x01mple.com", "user@[192.0.2.1]"}) {
+    EXPECT_EQ(run(dns, "192.0.2.1", sender).result, Result::None) << sender;
+  }
+  EXPECT_EQ(run(dns, "192.0.2.1", std::string(400, 'a') + "@example.com").result, Result::None);
+  EXPECT_EQ(dns->queryCount(), 0u);
+}
+
+TEST(Libspf2Engine, LoopsTerminate) {
+  auto dns = std::make_shared<dns::FakeResolver>();
+  dns->addTxt("example.com", "v=spf1 include:loop.example.com -all");
+  dns->addTxt("loop.example.com", "v=spf1 include:example.com");
+  Outcome o = run(dns, "192.0.2.1", "user@example.com");
+  EXPECT_EQ(o.result, Result::PermError) << o.reason;
+  EXPECT_LT(dns->queryCount(), 200u);
+}
+
+// Documented deviations (README.md, "SPF engines"): if one disappears, update the list.
+TEST(Libspf2Engine, DocumentedDeviations) {
+  auto dns = std::make_shared<dns::FakeResolver>();
+  dns->addTxt("example.com", "v=spf1 -all");
+  EXPECT_EQ(run(dns, "127.0.0.1", "user@example.com").result, Result::Pass);  // localhost free ride
+  auto voids = std::make_shared<dns::FakeResolver>();
+  voids->addTxt("example.com", "v=spf1 a:v1.example.com a:v2.example.com a:v3.example.com ?all");
+  EXPECT_EQ(run(voids, "192.0.2.1", "user@example.com").result, Result::Neutral);  // no void limit
+  auto cidr0 = std::make_shared<dns::FakeResolver>();
+  cidr0->addTxt("example.com", "v=spf1 ip4:0.0.0.0/0 -all");
+  EXPECT_EQ(run(cidr0, "192.0.2.1", "user@example.com").result, Result::PermError);  // /0 refused
+  auto exp = std::make_shared<dns::FakeResolver>();
+  exp->addTxt("example.com", "v=spf1 -all exp=why.example.com");
+  exp->addTxt("why.example.com", "%{i} is bad");
+  Outcome o = run(exp, "192.0.2.1", "user@example.com");
+  EXPECT_EQ(o.result, Result::Fail);
+  EXPECT_EQ(o.explanation, "");  // libspf2's text is garbled; not passed on
+}
+
+}  // namespace
+}  // namespace vouch::spf
