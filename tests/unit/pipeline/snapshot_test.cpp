@@ -3,6 +3,8 @@
 // a whole message over a fake resolver.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "dns/fake_resolver.h"
@@ -113,6 +115,32 @@ TEST(Snapshot, SessionsRunAWholeMessage) {
 
   auto second = snap->newSession();
   EXPECT_NE(second.get(), session.get());
+}
+
+TEST(MakeResolver, ZoneFileAnswersFromTheFile) {
+  const std::string path = ::testing::TempDir() + "/vouch_make_resolver.zone";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("$ORIGIN example.org.\n$TTL 300\n@ IN TXT \"v=spf1 -all\"\n", f);
+    std::fclose(f);
+  }
+  std::string error;
+  auto r = makeResolver(config::Config::defaults(), path, error);
+  ASSERT_NE(r, nullptr) << error;
+  dns::Answer a = r->query("example.org", dns::RrType::TXT, dns::Clock::now() + std::chrono::seconds(5));
+  ASSERT_EQ(a.status, dns::Status::Ok);
+  EXPECT_EQ(a.records.at(0).text, "v=spf1 -all");
+  EXPECT_EQ(r->query("nope.example.org", dns::RrType::TXT, dns::Clock::now()).status,
+            dns::Status::NxDomain);
+  std::remove(path.c_str());
+}
+
+TEST(MakeResolver, MissingZoneFileIsAnError) {
+  std::string error;
+  auto r = makeResolver(config::Config::defaults(), "/nonexistent/vouch.zone", error);
+  EXPECT_EQ(r, nullptr);
+  EXPECT_FALSE(error.empty());
 }
 
 }  // namespace
