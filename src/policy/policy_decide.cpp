@@ -57,6 +57,7 @@ struct Candidate {
   std::string domain;   // what per-domain overrides match and {domain} shows
   std::string result;   // {result}
   std::string explanation;
+  bool neverReject = false;  // DMARC t=y or p=none: the domain asked for no enforcement
 };
 
 }  // namespace
@@ -131,7 +132,7 @@ Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn
     if (d.testing) policy = policy == "reject" ? "quarantine" : "none";  // t=y: one step softer
     if (d.result == Result::Fail) {
       const Rule r = policy == "reject" ? Rule::DmarcReject : policy == "quarantine" ? Rule::DmarcQuarantine : Rule::DmarcNone;
-      cands.push_back({r, d.domain, "fail", d.reason});
+      cands.push_back({r, d.domain, "fail", d.reason, d.testing || r == Rule::DmarcNone});
     } else if (d.result == Result::TempError) {
       cands.push_back({Rule::DmarcTempError, d.domain, "temperror", d.reason});
     } else if (d.result == Result::PermError) {
@@ -165,9 +166,7 @@ Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn
     Action a = actionFor(c.rule, cls, c.domain);
     const AllowEntry* softenedBy = nullptr;
     const bool dmarcFail = c.rule == Rule::DmarcReject || c.rule == Rule::DmarcQuarantine || c.rule == Rule::DmarcNone;
-    if (dmarcFail && c.rule != Rule::DmarcReject && severity(a) > severity(Action::Quarantine)) {
-      a = Action::Quarantine;  // p=quarantine, p=none and testing mode never reject
-    }
+    if (c.neverReject && severity(a) > severity(Action::Quarantine)) a = Action::Quarantine;
     if (dmarcFail && a != Action::Accept) {
       const auto ip = core::IpAddress::parse(conn.clientIp);
       for (const auto& e : m_.allowlist) {

@@ -76,7 +76,12 @@ core::Reply renderReply(const ReplyTemplate& t, core::Action action,
   const char cls = action == core::Action::Reject ? '5' : '4';
   r.code = t.code;
   r.enhanced = t.enhanced;
-  if (r.code.empty() || r.code[0] != cls) r.code = cls == '5' ? "550" : "451";
+  if (r.code.empty() || r.code[0] != cls) {
+    // 452/552 (storage) have a twin in the other class; everything else maps to the
+    // generic 451 "local error" / 550 "not taken".
+    const bool storage = r.code.size() == 3 && r.code.compare(1, 2, "52") == 0;
+    r.code = std::string(1, cls) + (storage ? "52" : cls == '5' ? "50" : "51");
+  }
   if (r.enhanced.empty()) r.enhanced = std::string(1, cls) + ".7.0";
   r.enhanced[0] = cls;
 
