@@ -8,6 +8,7 @@
 #include "core/check.h"
 #include "dmarc/dmarc_check.h"
 #include "pipeline/session_options.h"
+#include "spf/spf_check.h"
 
 namespace vouch::pipeline {
 namespace {
@@ -61,6 +62,7 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Co
     if (f) factories.push_back(std::move(f));
   };
   // ---- checks, one line each, in this order: spf, dkim verify, dmarc, dkim sign ----
+  addFactory(spf::SpfCheckFactory::create(cfg, resolver, errors));
   addFactory(dmarc::DmarcCheckFactory::create(cfg, resolver, errors));
   // ---- end of checks ----
   (void)addFactory;  // keeps -Wunused quiet while a build has no check registered
