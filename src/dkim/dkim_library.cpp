@@ -140,6 +140,15 @@ std::shared_ptr<Library> Library::create(const config::Config& cfg,
   return self;
 }
 
+std::shared_ptr<Library> Library::create(const config::Config& cfg,
+                                         std::shared_ptr<dns::Resolver> resolver,
+                                         std::vector<config::Error>& errors) {
+  std::string error;
+  auto lib = create(cfg, std::move(resolver), error);
+  if (!lib) errors.push_back({cfg.mainFile, 0, error});
+  return lib;
+}
+
 Library::~Library() = default;
 
 }  // namespace vouch::dkim

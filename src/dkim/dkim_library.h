@@ -38,6 +38,10 @@ class Library {
   static std::shared_ptr<Library> create(const config::Config& cfg,
                                          std::shared_ptr<dns::Resolver> resolver,
                                          std::string& error);
+  // The same for the composition root: appends a config::Error instead.
+  static std::shared_ptr<Library> create(const config::Config& cfg,
+                                         std::shared_ptr<dns::Resolver> resolver,
+                                         std::vector<config::Error>& errors);
   ~Library();
   Library(const Library&) = delete;
   Library& operator=(const Library&) = delete;

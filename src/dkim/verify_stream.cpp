@@ -87,7 +87,7 @@ void VerifyStream::stop(core::Result result, std::string reason) {
 
 void VerifyStream::header(std::string_view name, std::string_view value) {
   ++headerCount_;
-  headerBytes_ += name.size() + value.size() + 3;
+  headerBytes_ += name.size() + value.size();  // counted as core::Session counts them
   if (isSignatureHeader(name)) {
     SignatureTags tags = parseSignatureTags(value);
     if (seen_.size() < options_.maxSignatures) {
@@ -101,7 +101,7 @@ void VerifyStream::header(std::string_view name, std::string_view value) {
   }
   if (state_ != State::Headers) return;
   if (headerCount_ > options_.maxHeaders || headerBytes_ > options_.maxHeaderBytes) {
-    stop(core::Result::PermError, "message headers over limits (limits.max_headers/max_header_bytes)");
+    headersOverLimit();
     return;
   }
   while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.remove_suffix(1);
@@ -112,6 +112,12 @@ void VerifyStream::header(std::string_view name, std::string_view value) {
   appendCrlf(text, value, false);
   // A header libopendkim refuses (e.g. 8-bit name) is simply not part of any signature.
   (void)dkim_header(dkim_.get(), reinterpret_cast<u_char*>(text.data()), text.size());
+}
+
+void VerifyStream::headersOverLimit() {
+  if (state_ == State::Headers) {
+    stop(core::Result::PermError, "message headers over limits (limits.max_headers/max_header_bytes)");
+  }
 }
 
 void VerifyStream::endOfHeaders() {

@@ -29,6 +29,8 @@ class VerifyStream {
 
   // value as the MTA gives it: leading whitespace kept, folding with LF or CRLF.
   void header(std::string_view name, std::string_view value);
+  // The front end dropped headers past limits.*: stop feeding, report permerror.
+  void headersOverLimit();
   void endOfHeaders();
   // CRLF body text; bare LF is turned into CRLF (files fed by `vouch check`).
   void body(std::span<const char> chunk);
