@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "vouch 0.1.0");
   int exitCode = vouch::cli::kExitOk;
   vouch::cli::addConfigCommand(app, exitCode);
+  vouch::cli::addCheckCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
