@@ -6,6 +6,7 @@
 #include "pipeline/snapshot.h"
 
 #include "core/check.h"
+#include "dkim/verify_check.h"
 #include "dmarc/dmarc_check.h"
 #include "pipeline/session_options.h"
 #include "spf/spf_check.h"
@@ -63,6 +64,8 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Co
   };
   // ---- checks, one line each, in this order: spf, dkim verify, dmarc, dkim sign ----
   addFactory(spf::SpfCheckFactory::create(cfg, resolver, errors));
+  auto dkimLibrary = dkim::Library::create(cfg, resolver, errors);  // shared: dkim verify + sign
+  addFactory(dkim::VerifyCheckFactory::create(cfg, resolver, dkimLibrary, errors));
   addFactory(dmarc::DmarcCheckFactory::create(cfg, resolver, errors));
   // ---- end of checks ----
   (void)addFactory;  // keeps -Wunused quiet while a build has no check registered
