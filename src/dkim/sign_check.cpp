@@ -24,6 +24,8 @@ std::shared_ptr<const core::CheckFactory> SignCheckFactory::create(
 std::shared_ptr<const SignCheckFactory> SignCheckFactory::build(
     const config::Config& config, std::shared_ptr<Library> library,
     std::vector<config::Error>& errors, std::vector<std::string>& warnings) {
+  // The pipeline's convention: a disabled check has no factory and loads nothing.
+  if (!config.dkim_sign) return nullptr;
   const std::size_t before = errors.size();
   auto origin = [&](std::string msg) {
     config::Error e;

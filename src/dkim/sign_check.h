@@ -31,7 +31,8 @@ struct SignSettings {
 class SignCheckFactory final : public core::CheckFactory {
  public:
   // The contract every check module offers the pipeline. Null + errors (naming the key
-  // files and the config lines) when a key or rule is unusable.
+  // files and the config lines) when a key or rule is unusable; null without errors
+  // when dkim.sign is off.
   static std::shared_ptr<const core::CheckFactory> create(const config::Config& config,
                                                           std::shared_ptr<Library> library,
                                                           std::vector<config::Error>& errors);

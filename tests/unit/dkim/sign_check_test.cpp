@@ -205,6 +205,16 @@ TEST_F(SignCheckTest, UnusableKeysAreStartupErrorsNamingFileAndLine) {
     EXPECT_NE(errors[0].message.find(c.part), std::string::npos) << c.name << ": " << errors[0].message;
     cfg_ = saved;
   }
+  // Signing off: no factory, no error, and the broken key is not even read.
+  {
+    config::Config saved = cfg_;
+    cfg_.dkim_sign = false;
+    cfg_.dkimKeys[0].keyFile = missing;
+    std::vector<config::Error> errors;
+    EXPECT_FALSE(SignCheckFactory::create(cfg_, library_, errors));
+    EXPECT_TRUE(errors.empty());
+    cfg_ = saved;
+  }
   // 0644 is accepted when the admin relaxes it.
   cfg_.dkimKeys[1].keyFile = loose;
   cfg_.dkim_allow_group_readable = true;
