@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int exitCode = vouch::cli::kExitOk;
   vouch::cli::addConfigCommand(app, exitCode);
   vouch::cli::addCheckCommand(app, exitCode);
+  vouch::cli::addMilterCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
