@@ -9,6 +9,7 @@
 #include "dkim/verify_check.h"
 #include "dmarc/dmarc_check.h"
 #include "pipeline/session_options.h"
+#include "policy/policy.h"
 #include "spf/spf_check.h"
 
 namespace vouch::pipeline {
@@ -70,10 +71,8 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Co
   // ---- end of checks ----
   (void)addFactory;  // keeps -Wunused quiet while a build has no check registered
 
-  // The local policy decides; it reads every finding the checks above record. Its one
-  // line goes here once src/policy lands: decider = policy::Policy::load(cfg, errors);
-  // a null decider makes every Session accept at end of message.
-  std::shared_ptr<const core::Decider> decider;
+  // The local policy decides; it reads every finding the checks above record.
+  std::shared_ptr<const core::Decider> decider = policy::Policy::load(cfg, errors);
 
   if (errors.size() != errorsBefore) return nullptr;
   return std::make_shared<BuiltSnapshot>(std::move(config), std::move(resolver), std::move(options),
