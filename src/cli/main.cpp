@@ -10,6 +10,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "vouch 0.1.0");
   int exitCode = vouch::cli::kExitOk;
   vouch::cli::addConfigCommand(app, exitCode);
+  vouch::cli::addSignCommand(app, exitCode);
+  vouch::cli::addKeygenCommand(app, exitCode);
+  vouch::cli::addTestkeyCommand(app, exitCode);
   vouch::cli::addCheckCommand(app, exitCode);
   vouch::cli::addMilterCommand(app, exitCode);
   try {
