@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   vouch::cli::addSignCommand(app, exitCode);
   vouch::cli::addKeygenCommand(app, exitCode);
   vouch::cli::addTestkeyCommand(app, exitCode);
+  vouch::cli::addDnsCommand(app, exitCode);
   vouch::cli::addCheckCommand(app, exitCode);
   vouch::cli::addMilterCommand(app, exitCode);
   try {
