@@ -8,19 +8,7 @@ namespace vouch::mail {
 
 namespace {
 
-// Length of the line break starting at i (0 if none): CRLF, LF or a lone CR.
-std::size_t breakLength(std::string_view s, std::size_t i) {
-  if (s[i] == '\n') return 1;
-  if (s[i] == '\r') return (i + 1 < s.size() && s[i + 1] == '\n') ? 2 : 1;
-  return 0;
-}
-
-bool onlyBreaksFrom(std::string_view s, std::size_t i) {
-  for (; i < s.size(); ++i) {
-    if (s[i] != '\r' && s[i] != '\n') return false;
-  }
-  return true;
-}
+bool isBreak(char c) { return c == '\r' || c == '\n'; }
 
 }  // namespace
 
@@ -28,19 +16,18 @@ std::string unfold(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (std::size_t i = 0; i < value.size();) {
-    const std::size_t n = breakLength(value, i);
-    if (n == 0) {
+    if (!isBreak(value[i])) {
       out.push_back(value[i]);
       ++i;
       continue;
     }
-    if (onlyBreaksFrom(value, i)) break;  // the header's own terminator
-    if (i + n < value.size() && isWsp(value[i + n])) {
-      i += n;  // a fold: the WSP that follows is kept
-      continue;
-    }
-    out.append(value.substr(i, n));  // malformed: left for the parser to reject
-    i += n;
+    // A run of CR/LF: a fold when WSP follows, the header's end when nothing does,
+    // otherwise malformed and kept whole for the parser to reject.
+    std::size_t end = i;
+    while (end < value.size() && isBreak(value[end])) ++end;
+    if (end == value.size()) break;
+    if (!isWsp(value[end])) out.append(value.substr(i, end - i));
+    i = end;
   }
   return out;
 }

@@ -13,7 +13,7 @@ namespace vouch::mail {
 // SP or HTAB (RFC 5234 WSP).
 constexpr bool isWsp(char c) { return c == ' ' || c == '\t'; }
 
-// Removes every line break ("\r\n", "\n" or a lone "\r") that is immediately followed by
+// Removes every run of line breaks (CRLF, LF, lone CR) that is immediately followed by
 // WSP, keeping the WSP, and drops line breaks at the very end of the value. Other line
 // breaks stay: they are malformed input and the caller decides.
 std::string unfold(std::string_view value);

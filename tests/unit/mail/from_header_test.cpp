@@ -75,6 +75,8 @@ const UnfoldCase kUnfold[] = {
     {"trailing_crlf", " a\r\n", " a"},
     {"trailing_lf_lf", " a\n\n", " a"},
     {"unfolded_break_kept", " a\r\nb", " a\r\nb"},
+    {"break_run_then_wsp", " a\n\r b", " a b"},
+    {"lf_cr_crlf_run", " a\n\r\r\n\tb", " a\tb"},
     {"empty", "", ""},
 };
 
