@@ -18,14 +18,19 @@ core::MethodResult toMethodResult(const core::DmarcFinding& f) {
   core::MethodResult m;
   m.method = "dmarc";
   m.result = f.result;
+  // policy.dmarc is the policy "applied/to be applied after policy options" (RFC 9989
+  // 9.1): t=y asks for one step softer than the published one.
+  std::string effective = f.policy;
+  if (f.testing) effective = effective == "reject" ? "quarantine" : "none";
   if (isPolicyWord(f.publishedP)) {
     std::string dis = "none";
     if (isPolicyWord(f.disposition)) dis = f.disposition;
-    else if (f.result == core::Result::Fail && isPolicyWord(f.policy)) dis = f.policy;
+    else if (f.result == core::Result::Fail && isPolicyWord(effective)) dis = effective;
     m.comment = "p=" + f.publishedP + " dis=" + dis;
+    if (f.testing) m.comment += " t=y";
   }
   if (!f.domain.empty()) m.properties.push_back({"header", "from", f.domain});
-  if (isPolicyWord(f.publishedP) && isPolicyWord(f.policy)) m.properties.push_back({"policy", "dmarc", f.policy});
+  if (isPolicyWord(f.publishedP) && isPolicyWord(effective)) m.properties.push_back({"policy", "dmarc", effective});
   return m;
 }
 

@@ -1,6 +1,6 @@
 // DMARC evaluation: policy discovery (RFC 9989 4.10.1 or RFC 7489 6.6.3), identifier
 // alignment (RFC 9989 4.4 / 4.10.2), the result and the policy that applies (p, sp, np,
-// t=y, pct). State lives in one call (a RecordSource); the Evaluator is immutable and
+// pct; t=y is flagged). State lives in one call (a RecordSource); the Evaluator is immutable and
 // shared. Untrusted input: findings' domains are normalised and checked before any
 // lookup; every walk is bounded by max_tree_walk. Never throws for bad mail or DNS.
 
@@ -215,10 +215,9 @@ core::DmarcFinding Evaluator::evaluate(const std::string& authorDomain, const co
       }
     }
   }
-  if (rec.testing && applied != Policy::None) {
-    applied = downgrade(applied);
-    why += ", t=y";
-  }
+  // t=y is reported (f.testing), not applied here: core::DmarcFinding::policy is the
+  // policy after sp/np/pct, and the local policy softens it one step for testing.
+  if (rec.testing) why += ", t=y (testing)";
   f.policy = std::string(toString(applied));
   f.reason += "; policy " + f.policy + " from " + why + " at " + d.policyDomain;
   return f;

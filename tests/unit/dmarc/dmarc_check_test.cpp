@@ -216,6 +216,7 @@ struct ArCase {
   std::string policy;
   std::string disposition;
   std::string want;
+  bool testing = false;
 };
 
 class AuthResultCases : public ::testing::TestWithParam<ArCase> {};
@@ -228,6 +229,7 @@ TEST_P(AuthResultCases, Renders) {
   f.publishedP = c.publishedP;
   f.policy = c.policy;
   f.disposition = c.disposition;
+  f.testing = c.testing;
   core::AuthResults ar("mx.test");
   ar.add(core::MethodResult{"spf", core::Result::Pass, "", "", {}});
   updateAuthResults(ar, f);
@@ -242,7 +244,7 @@ const ArCase kAr[] = {
     {"fail_reject", core::Result::Fail, "reject", "reject", "", "dmarc=fail (p=reject dis=reject) header.from=example.org policy.dmarc=reject"},
     {"fail_disposition_amended", core::Result::Fail, "reject", "reject", "quarantine",
      "dmarc=fail (p=reject dis=quarantine) header.from=example.org policy.dmarc=reject"},
-    {"fail_testing", core::Result::Fail, "reject", "quarantine", "", "dmarc=fail (p=reject dis=quarantine) header.from=example.org policy.dmarc=quarantine"},
+    {"fail_testing", core::Result::Fail, "reject", "reject", "", "dmarc=fail (p=reject dis=quarantine t=y) header.from=example.org policy.dmarc=quarantine", true},
     {"none", core::Result::None, "", "none", "", "dmarc=none header.from=example.org"},
     {"temperror", core::Result::TempError, "", "none", "", "dmarc=temperror header.from=example.org"},
 };

@@ -39,6 +39,7 @@ struct EvalCase {
   bool dkimAligned = false;
   int pctSample = 0;
   std::size_t maxWalk = 8;
+  bool testing = false;
 };
 
 const char* kReject = "v=DMARC1; p=reject";
@@ -73,6 +74,7 @@ TEST_P(EvalCases, Evaluates) {
   EXPECT_EQ(f.spfAligned, c.spfAligned) << f.reason;
   EXPECT_EQ(f.dkimAligned, c.dkimAligned) << f.reason;
   EXPECT_EQ(f.domain, c.author);
+  EXPECT_EQ(f.testing, c.testing);
   EXPECT_LE(resolver.queryCount(), 4 * c.maxWalk) << "unbounded lookups";
 }
 
@@ -176,10 +178,10 @@ const EvalCase kEval[] = {
      {{{"_dmarc.example.org", kReject}}, {}, {{"_dmarc.mail.example.org", dns::Status::ServFail}}},
      "example.org", {}, {{P, "mail.example.org"}}, T, "reject", "example.org", "example.org"},
     // testing mode
-    {"t_y_reject_to_quarantine", B, {{{"_dmarc.example.org", "v=DMARC1; p=reject; t=y"}}}, "example.org", {}, {},
-     F, "quarantine", "example.org", "example.org"},
-    {"t_y_quarantine_to_none", B, {{{"_dmarc.example.org", "v=DMARC1; p=quarantine; t=y"}}}, "example.org", {}, {},
-     F, "none", "example.org", "example.org"},
+    {"t_y_reject_reported_not_applied", B, {{{"_dmarc.example.org", "v=DMARC1; p=reject; t=y"}}}, "example.org", {}, {},
+     F, "reject", "example.org", "example.org", false, false, 0, 8, true},
+    {"t_y_sp_quarantine", B, {{{"_dmarc.example.org", "v=DMARC1; p=reject; sp=quarantine; t=y"}}, {"a.example.org"}},
+     "a.example.org", {}, {}, F, "quarantine", "example.org", "example.org", false, false, 0, 8, true},
     // RFC 7489 mode
     {"psl_org_sp", L, {{{"_dmarc.example.co.uk", "v=DMARC1; p=reject; sp=quarantine"}}}, "mail.example.co.uk", {}, {},
      F, "quarantine", "example.co.uk", "example.co.uk"},
