@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -215,6 +216,38 @@ TEST(UnboundResolver, MissingTrustAnchorIsASetupError) {
   std::string error;
   EXPECT_FALSE(UnboundResolver::create(o, error));
   EXPECT_NE(error.find("trust anchor"), std::string::npos) << error;
+}
+
+
+// DNSSEC: an anchor for example.com while the server publishes no keys makes its answers
+// bogus (SERVFAIL, Security::Bogus, with libunbound's reason); names outside the anchor
+// are Insecure rather than Unchecked because validation is on.
+TEST(UnboundResolver, TrustAnchorWithoutKeysIsBogus) {
+  Server s;
+  std::string anchor = ::testing::TempDir() + "vouch-dns-anchor.ds";
+  {
+    std::FILE* f = std::fopen(anchor.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("example.com. 3600 IN DS 12345 13 2 "
+               "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE8A999FFBE4BE3490A6806D47F1\n", f);
+    std::fclose(f);
+  }
+  UnboundOptions o;
+  o.nameservers = {s.udp->address()};
+  o.timeoutMs = 5000;
+  o.trustAnchorFile = anchor;
+  std::string error;
+  auto r = UnboundResolver::create(o, error);
+  ASSERT_TRUE(r) << error;
+  Answer bogus = r->query("example.com", RrType::TXT, soon());
+  EXPECT_EQ(bogus.status, Status::ServFail);
+  EXPECT_EQ(bogus.security, Security::Bogus);
+  EXPECT_FALSE(bogus.why.empty());
+  EXPECT_TRUE(bogus.records.empty());
+  Answer outside = r->query("spf.test", RrType::TXT, soon());
+  EXPECT_EQ(outside.status, Status::Ok) << outside.why;
+  EXPECT_EQ(outside.security, Security::Insecure);
+  std::remove(anchor.c_str());
 }
 
 }  // namespace
