@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   vouch::cli::addDnsCommand(app, exitCode);
   vouch::cli::addCheckCommand(app, exitCode);
   vouch::cli::addMilterCommand(app, exitCode);
+  vouch::cli::addPolicyCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
