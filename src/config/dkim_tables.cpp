@@ -87,10 +87,11 @@ Error errorAt(const std::string& origin, std::string message) {
 bool validFromPattern(std::string_view p) {
   if (p.size() > 1 && p.front() == '.') return validDomain(p.substr(1));
   const auto at = p.rfind('@');
-  if (at == std::string_view::npos || at == 0) return false;
+  if (at == std::string_view::npos) return validDomain(p);  // bare domain = *@domain
+  if (at == 0) return false;
   const auto local = p.substr(0, at);
   for (char c : local) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>') return false;
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '@') return false;
   }
   if (local.find('*') != std::string_view::npos && local != "*") return false;
   return validDomain(p.substr(at + 1));
@@ -167,7 +168,7 @@ void parseDkimSigning(const toml::node& value, int keyLine, const std::string& f
     for (auto& p : rule.from) {
       if (!validFromPattern(p)) {
         errors.push_back({file, line, "dkim.signing from pattern '" + p +
-                                          "' is not user@domain, *@domain or .domain"});
+                                          "' is not user@domain, *@domain, domain or .domain"});
         bad = true;
       }
       const auto at = p.rfind('@');

@@ -31,7 +31,7 @@ void checkDkimTables(const Config& cfg, std::vector<Error>& errors);
 // "file:line" -> Error at that place.
 Error errorAt(const std::string& origin, std::string message);
 
-// True for "user@domain", "*@domain" and ".domain".
+// True for "user@domain", "*@domain", "domain" (same as *@domain) and ".domain".
 bool validFromPattern(std::string_view pattern);
 
 }  // namespace vouch::config::detail

@@ -45,7 +45,8 @@ TEST(DropIns, DkimTablesAppendAndResolveRelativeToDeclaringFile) {
   TempDir d;
   const auto main = d.write("vouch.conf", key("a", "keys/a.pem") + key("abs", "/srv/k.pem"));
   d.write("conf.d/10-more.conf", key("b", "../keys/b.pem") +
-                                     "[[dkim.signing]]\nfrom = \"*@Example.ORG\"\nkeys = [\"a\", \"b\"]\n");
+                                     "[[dkim.signing]]\nfrom = [\"*@Example.ORG\", \"Example.NET\", \"Bob@Example.COM\"]\n"
+                                     "keys = [\"a\", \"b\"]\n");
   const auto r = load(main);
   ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].toString());
   ASSERT_EQ(r.config->dkimKeys.size(), 3u);
@@ -54,7 +55,9 @@ TEST(DropIns, DkimTablesAppendAndResolveRelativeToDeclaringFile) {
   EXPECT_EQ(r.config->dkimKeys[2].keyFile, d.path() + "/keys/b.pem");
   EXPECT_EQ(r.config->dkimKeys[2].origin, d.path() + "/conf.d/10-more.conf:1");
   ASSERT_EQ(r.config->dkimSigning.size(), 1u);
-  EXPECT_EQ(r.config->dkimSigning[0].from, std::vector<std::string>{"*@example.org"});
+  // Domains are lowercased, local parts kept as written.
+  EXPECT_EQ(r.config->dkimSigning[0].from,
+            (std::vector<std::string>{"*@example.org", "example.net", "Bob@example.com"}));
   EXPECT_EQ(r.config->dkimSigning[0].keys, (std::vector<std::string>{"a", "b"}));
 }
 

@@ -71,8 +71,11 @@ const ErrorCase kCases[] = {
      "[[dkim.keys]]\nname = \"rsa\"\ndomain = \"example.org\"\nselector = \"a\"\nkey_file = \"a.pem\"\n"
      "[[dkim.signing]]\nfrom = [\"*@example.org\"]\nkeys = [\"rsaa\"]\n",
      6, "names unknown key 'rsaa' (did you mean 'rsa'?)"},
-    {"signing_bad_from", "[[dkim.signing]]\nfrom = [\"example.org\"]\nkeys = []\n", 1,
-     "from pattern 'example.org' is not user@domain, *@domain or .domain"},
+    {"signing_bad_from", "[[dkim.signing]]\nfrom = [\"a@b@example.org\"]\nkeys = []\n", 1,
+     "from pattern 'a@b@example.org' is not user@domain, *@domain, domain or .domain"},
+    {"signing_bad_bare_domain", "[[dkim.signing]]\nfrom = [\"-bad-.example\"]\nkeys = []\n", 1,
+     "from pattern '-bad-.example'"},
+    {"signing_empty_subdomain", "[[dkim.signing]]\nfrom = \".\"\nkeys = \"k\"\n", 1, "from pattern '.'"},
     {"signing_wildcard_inside", "[[dkim.signing]]\nfrom = \"a*b@example.org\"\nkeys = \"k\"\n", 1,
      "from pattern 'a*b@example.org'"},
     {"signing_missing_keys", "[[dkim.signing]]\nfrom = \"*@example.org\"\n", 1, "dkim.signing rule is missing 'keys'"},
