@@ -80,6 +80,8 @@ bool MessageSigner::start(const std::vector<const KeyEntry*>& keys, std::string_
                           std::string& error) {
   handles_.clear();
   headerLines_.clear();
+  bodyHash_.reset();
+  if (selfCheck_) bodyHash_ = std::make_unique<BodyHasher>(canon_.relaxedBody);
   const std::string id(jobId.empty() ? "vouch" : jobId);
   const dkim_canon_t hc = canon_.relaxedHeader ? DKIM_CANON_RELAXED : DKIM_CANON_SIMPLE;
   const dkim_canon_t bc = canon_.relaxedBody ? DKIM_CANON_RELAXED : DKIM_CANON_SIMPLE;
@@ -136,6 +138,7 @@ bool MessageSigner::endOfHeaders(std::string& error) {
 
 bool MessageSigner::body(std::span<const char> chunk, std::string& error) {
   if (chunk.empty()) return true;
+  if (bodyHash_) bodyHash_->update(chunk);
   // dkim_body() takes a non-const pointer but only reads it.
   auto* data = reinterpret_cast<unsigned char*>(const_cast<char*>(chunk.data()));
   for (auto& h : handles_) {
@@ -150,6 +153,11 @@ bool MessageSigner::body(std::span<const char> chunk, std::string& error) {
 
 bool MessageSigner::finish(std::vector<SignedHeader>& out, std::string& error) {
   std::vector<SignedHeader> made;
+  const std::string bodyHash = bodyHash_ ? bodyHash_->finish() : std::string();
+  if (bodyHash_ && bodyHash.empty()) {
+    error = "self-check could not hash the body";
+    return false;
+  }
   for (auto& h : handles_) {
     DKIM* d = h.dkim.get();
     DKIM_STAT st = dkim_eom(d, nullptr);
@@ -167,7 +175,7 @@ bool MessageSigner::finish(std::vector<SignedHeader>& out, std::string& error) {
     std::string wire(reinterpret_cast<const char*>(buf), len);
     if (selfCheck_) {
       std::string why;
-      if (!selfCheckSignature(*library_, *h.key, wire, headerLines_, why)) {
+      if (!selfCheckSignature(*h.key->key, wire, headerLines_, bodyHash, why)) {
         error = "key \"" + h.key->name + "\": self-check failed, signature not added (" + why +
                 ")";
         return false;

@@ -14,6 +14,7 @@
 
 #include "dkim/dkim_library.h"
 #include "dkim/key_table.h"
+#include "dkim/sign_body_hash.h"
 
 namespace vouch::dkim {
 
@@ -54,8 +55,9 @@ class MessageSigner {
   // Body bytes as the MTA delivers them (CRLF line ends, dot-stuffing removed).
   bool body(std::span<const char> chunk, std::string& error);
   // Closes every handle and returns the signatures in key order. With the self-check
-  // on, each is verified against its key's public half first; any failure fails all,
-  // so a message never leaves with a signature that would not verify.
+  // on, each is verified against its key's public half first (b= over the headers, and
+  // bh= against an independently computed body hash); any failure fails all, so a
+  // message never leaves with a signature that would not verify.
   bool finish(std::vector<SignedHeader>& out, std::string& error);
 
  private:
@@ -65,6 +67,7 @@ class MessageSigner {
   bool selfCheck_;
   std::vector<Handle> handles_;
   std::vector<std::string> headerLines_;  // what was signed, for the self-check
+  std::unique_ptr<BodyHasher> bodyHash_;  // the self-check's own body hash
 };
 
 }  // namespace vouch::dkim

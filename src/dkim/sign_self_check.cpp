@@ -1,88 +1,174 @@
-// selfCheckSignature (see sign_self_check.h). Runs libopendkim's verifier on the shared
-// Library with a KeyLookupContext whose only "prefetched" answer is the record derived
-// from the private key, so the check never touches DNS and never trusts what is
-// published. The VerifyScreen limits the verifier to the first signature (ours, fed on
-// top), so older DKIM-Signature headers in the message cause no lookups.
+// selfCheckSignature (see sign_self_check.h). Parses our own signature's tags, picks the
+// signed header instances bottom-up as a verifier does (RFC 6376 5.4.2), canonicalizes
+// them and the signature header with b= emptied, and checks b= with EVP_DigestVerify:
+// RSASSA-PKCS1-v1_5/SHA-256, or Ed25519 over the SHA-256 digest (RFC 8463 3). OpenSSL
+// contexts are owned by unique_ptr; nothing is cached, so any thread may call it.
 #include "dkim/sign_self_check.h"
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 namespace vouch::dkim {
 
 namespace {
 
-struct DkimFree {
-  void operator()(DKIM* d) const { dkim_free(d); }
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 
-// Bounds the self-check's one (local) key lookup; it is answered at once.
-constexpr auto kSelfCheckDeadline = std::chrono::seconds(5);
+bool isWsp(char c) { return c == ' ' || c == '\t'; }
+bool isFws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string stripFws(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (!isFws(c)) out += c;
+  return out;
+}
+
+// tag -> value (FWS removed) of a tag-list, and the text with b='s value deleted.
+struct SigTags {
+  std::string a, c, h, b, bh;
+  std::string withoutB;
+};
+
+SigTags parseTags(std::string_view v) {
+  SigTags t;
+  std::size_t pos = 0;
+  while (pos <= v.size()) {
+    std::size_t end = v.find(';', pos);
+    if (end == std::string_view::npos) end = v.size();
+    std::string_view item = v.substr(pos, end - pos);
+    auto eq = item.find('=');
+    std::string name = eq == std::string_view::npos ? std::string() : stripFws(item.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? std::string() : stripFws(item.substr(eq + 1));
+    if (name == "b") {
+      t.b = value;
+      // RFC 6376 3.7: b='s value, with the whitespace around it, hashes as empty.
+      t.withoutB.append(item.substr(0, eq + 1));
+    } else {
+      t.withoutB.append(item);
+      if (name == "a") t.a = value;
+      else if (name == "c") t.c = value;
+      else if (name == "h") t.h = value;
+      else if (name == "bh") t.bh = value;
+    }
+    if (end < v.size()) t.withoutB += ';';
+    pos = end + 1;
+  }
+  return t;
+}
+
+std::string headerName(std::string_view line) {
+  std::string_view n = line.substr(0, line.find(':'));
+  while (!n.empty() && isWsp(n.back())) n.remove_suffix(1);
+  return lower(n);
+}
+
+bool base64Decode(const std::string& in, std::string& out) {
+  if (in.empty() || in.size() % 4 != 0) return false;
+  out.assign(in.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  if (n < 0) return false;
+  std::size_t pad = static_cast<std::size_t>(std::count(in.end() - 2, in.end(), '='));
+  out.resize(static_cast<std::size_t>(n) - pad);
+  return true;
+}
 
 }  // namespace
 
-bool selfCheckSignature(const Library& library, const KeyEntry& key,
-                        std::string_view signatureValue,
-                        const std::vector<std::string>& headerLines, std::string& why) {
-  DKIM_STAT st = DKIM_STAT_OK;
-  std::unique_ptr<DKIM, DkimFree> v(
-      dkim_verify(library.handle(), reinterpret_cast<const unsigned char*>("self-check"),
-                  nullptr, &st));
-  if (!v || st != DKIM_STAT_OK) {
-    why = "cannot start the verifier";
+std::string relaxedHeader(std::string_view line) {
+  auto colon = line.find(':');
+  std::string out = headerName(line);
+  out += ':';
+  std::string_view value = colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
+  bool pendingSpace = false;
+  bool atStart = true;
+  for (char c : value) {
+    if (c == '\r' || c == '\n') continue;  // unfold
+    if (isWsp(c)) {
+      pendingSpace = true;
+      continue;
+    }
+    // Whitespace right after the colon is dropped, inner runs become one space.
+    if (pendingSpace && !atStart) out += ' ';
+    pendingSpace = false;
+    atStart = false;
+    out += c;
+  }
+  return out + "\r\n";
+}
+
+bool selfCheckSignature(const PrivateKey& key, std::string_view signatureValue,
+                        const std::vector<std::string>& headerLines, std::string_view bodyHash,
+                        std::string& why) {
+  const SigTags tags = parseTags(signatureValue);
+  const bool rsa = key.algorithm() == KeyAlgorithm::Rsa;
+  if (tags.a != signAlgorithm(key.algorithm())) {
+    why = "a=" + tags.a + " does not fit the key";
     return false;
   }
-  VerifyScreen screen;
-  screen.maxSignatures = 1;
-  dkim_set_user_context(v.get(), &screen);
-
-  dns::Answer answer;
-  answer.status = dns::Status::Ok;
-  dns::Record rec;
-  rec.text = key.key->dnsRecord();
-  // As DNS would carry it: character-strings of at most 255 octets (RFC 1035 3.3).
-  for (std::size_t pos = 0; pos < rec.text.size(); pos += 255) rec.strings.push_back(rec.text.substr(pos, 255));
-  answer.records.push_back(std::move(rec));
-  KeyLookupContext ctx;
-  ctx.deadline = dns::Clock::now() + kSelfCheckDeadline;
-  ctx.prefetched.push_back({normalizeKeyName(key.selector + "._domainkey." + key.domain),
-                            std::make_shared<dns::ReadyPending>(std::move(answer))});
-
-  auto feed = [&](std::string line) {
-    return dkim_header(v.get(), reinterpret_cast<unsigned char*>(line.data()), line.size()) ==
-           DKIM_STAT_OK;
-  };
-  if (!feed("DKIM-Signature: " + std::string(signatureValue))) {
-    why = "verifier refused the signature header";
+  if (!bodyHash.empty() && tags.bh != bodyHash) {
+    why = "bh= differs from the independently computed body hash";
     return false;
   }
-  for (const auto& line : headerLines) {
-    if (!feed(line)) {
-      why = "verifier refused a header";
-      return false;
+  const bool relaxed = tags.c.rfind("relaxed", 0) == 0;
+
+  std::string data;
+  std::vector<bool> used(headerLines.size(), false);
+  std::size_t pos = 0;
+  while (pos <= tags.h.size()) {
+    std::size_t end = std::min(tags.h.find(':', pos), tags.h.size());
+    const std::string want = lower(std::string_view(tags.h).substr(pos, end - pos));
+    pos = end + 1;
+    if (want.empty()) continue;
+    for (std::size_t i = headerLines.size(); i-- > 0;) {
+      if (used[i] || headerName(headerLines[i]) != want) continue;
+      used[i] = true;
+      data += relaxed ? relaxedHeader(headerLines[i]) : headerLines[i] + "\r\n";
+      break;
     }
   }
-  {
-    KeyLookupService::Binding bind(library.keyLookup(), ctx);
-    st = dkim_eoh(v.get());
-    if (st == DKIM_STAT_OK) st = dkim_eom(v.get(), nullptr);
+  const std::string sigLine = "DKIM-Signature: " + tags.withoutB;
+  if (relaxed) {
+    std::string canon = relaxedHeader(sigLine);
+    data += canon.substr(0, canon.size() - 2);  // the signature header has no final CRLF
+  } else {
+    data += sigLine;
   }
-  if (ctx.queries != 1 || ctx.prefetchHits != 1) {
-    why = "key lookup did not use the derived key";
+
+  std::string sig;
+  if (!base64Decode(tags.b, sig)) {
+    why = "b= is not base64";
     return false;
   }
-  DKIM_SIGINFO** sigs = nullptr;
-  int n = 0;
-  if (dkim_getsiglist(v.get(), &sigs, &n) != DKIM_STAT_OK || n < 1 || sigs == nullptr) {
-    why = "verifier found no signature";
-    return false;
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  const unsigned char* msg = reinterpret_cast<const unsigned char*>(data.data());
+  std::size_t msgLen = data.size();
+  if (!rsa) {
+    // RFC 8463: Ed25519 signs the SHA-256 hash of the canonicalized data (PureEdDSA).
+    SHA256(msg, msgLen, digest);
+    msg = digest;
+    msgLen = sizeof digest;
   }
-  DKIM_SIGINFO* sig = sigs[0];
-  // The body was not fed again, so bh= cannot match unless the body is empty; PASSED
-  // alone says the b= signature over headers and bh= verified with the derived key.
-  if ((dkim_sig_getflags(sig) & DKIM_SIGFLAG_PASSED) == 0) {
-    const char* e = dkim_sig_geterrorstr(static_cast<DKIM_SIGERROR>(dkim_sig_geterror(sig)));
-    why = std::string("signature does not verify with the key's public half") +
-          (e != nullptr ? std::string(": ") + e : std::string());
+  if (!ctx ||
+      EVP_DigestVerifyInit(ctx.get(), nullptr, rsa ? EVP_sha256() : nullptr, nullptr, key.get()) != 1 ||
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                       msg, msgLen) != 1) {
+    why = "b= does not verify with the key's public half";
     return false;
   }
   return true;

@@ -9,6 +9,7 @@
 #include "config/config.h"
 #include "dkim/dkim_library.h"
 #include "dkim/sign_message.h"
+#include "dkim/sign_body_hash.h"
 #include "dkim/sign_self_check.h"
 #include "dns/fake_resolver.h"
 
@@ -144,19 +145,32 @@ TEST_F(SignTest, EmptyBodyAndNoSelfCheck) {
   EXPECT_EQ(verify(empty, sigs), std::vector<std::string>{"e1=pass"});
 }
 
-TEST_F(SignTest, SelfCheckRejectsASignatureFromAnotherKey) {
-  auto sigs = sign(kMessage, {&rsa_});
-  ASSERT_EQ(sigs.size(), 1u);
-  std::vector<std::string> lines;
-  for (const auto& [n, v] : kMessage.headers) lines.push_back(libHeaderLine(n, v));
-  std::string why;
-  EXPECT_TRUE(selfCheckSignature(*library_, rsa_, sigs[0].wireValue, lines, why)) << why;
-  KeyEntry other = makeKey("rsa", KeyAlgorithm::Rsa, "r1");
-  EXPECT_FALSE(selfCheckSignature(*library_, other, sigs[0].wireValue, lines, why));
-  EXPECT_NE(why.find("does not verify"), std::string::npos) << why;
-  // A header changed after signing is caught as well.
-  lines[2] = "Subject: another subject";
-  EXPECT_FALSE(selfCheckSignature(*library_, rsa_, sigs[0].wireValue, lines, why));
+TEST_F(SignTest, SelfCheckRejectsWrongKeyChangedHeaderAndWrongBodyHash) {
+  for (const KeyEntry* key : {&rsa_, &ed_}) {
+    auto sigs = sign(kMessage, {key});
+    ASSERT_EQ(sigs.size(), 1u);
+    std::vector<std::string> lines;
+    for (const auto& [n, v] : kMessage.headers) lines.push_back(libHeaderLine(n, v));
+    BodyHasher bh(true);
+    bh.update(kMessage.body);
+    const std::string hash = bh.finish();
+    std::string why;
+    EXPECT_TRUE(selfCheckSignature(*key->key, sigs[0].wireValue, lines, hash, why)) << why;
+    KeyEntry other = makeKey("x", key->key->algorithm(), key->selector);
+    EXPECT_FALSE(selfCheckSignature(*other.key, sigs[0].wireValue, lines, hash, why));
+    EXPECT_NE(why.find("does not verify"), std::string::npos) << why;
+    std::vector<std::string> changed = lines;
+    changed[2] = "Subject: another subject";
+    EXPECT_FALSE(selfCheckSignature(*key->key, sigs[0].wireValue, changed, hash, why));
+    // An unsigned header may change; a signed one may not be added (From is oversigned).
+    changed = lines;
+    changed[4] = "X-Unsigned: changed";
+    EXPECT_TRUE(selfCheckSignature(*key->key, sigs[0].wireValue, changed, hash, why)) << why;
+    changed.push_back("From: mallory@example.com");
+    EXPECT_FALSE(selfCheckSignature(*key->key, sigs[0].wireValue, changed, hash, why));
+    EXPECT_FALSE(selfCheckSignature(*key->key, sigs[0].wireValue, lines, "AAAA", why));
+    EXPECT_NE(why.find("bh="), std::string::npos) << why;
+  }
   EXPECT_EQ(resolver_->queryCount(), 0u) << "the self-check never asks DNS";
 }
 
