@@ -126,6 +126,16 @@ for q in "TXT example.test" "TXT esc.example.test" "MX example.test" "A www.exam
   [ "$a" = "$b" ] || fail "parity $q:"$'\n'"unbound:"$'\n'"$a"$'\n'"zone file:"$'\n'"$b"
 done
 
+# The upstream can come from the config's dns.* settings; a bad config exits 2.
+checks=$((checks + 1))
+printf '[dns]\nnameservers = ["%s"]\ntimeout_ms = 3000\n' "$server" >"$work/vouch.conf"
+out=$("$VOUCH_BIN" dns MX example.test --config "$work/vouch.conf" 2>&1); rc=$?
+[ "$rc" -eq 0 ] && grep -q '	MX	20 mx2\.example\.test\.$' <<<"$out" || fail "--config: exit $rc"$'\n'"$out"
+checks=$((checks + 1))
+printf '[dns]\nnameservers = 5\n' >"$work/bad.conf"
+out=$("$VOUCH_BIN" dns MX example.test --config "$work/bad.conf" 2>&1); rc=$?
+[ "$rc" -eq 2 ] && grep -q 'bad.conf:2:' <<<"$out" || fail "bad --config: exit $rc"$'\n'"$out"
+
 # Usage errors exit 2.
 checks=$((checks + 1))
 "$VOUCH_BIN" dns BOGUS example.test --server "$server" >/dev/null 2>&1
