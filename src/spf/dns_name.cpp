@@ -43,6 +43,7 @@ std::optional<std::string> rawName(std::string_view text) {
       out.push_back(static_cast<char>(v));
       i += 3;
     } else {
+      if (text[i + 1] == '.') return std::nullopt;  // a dot inside a label: not representable
       out.push_back(text[i + 1]);
       ++i;
     }

@@ -12,7 +12,8 @@ namespace vouch::spf {
 
 // Raw name -> presentation form (dots stay label separators).
 std::string presentationName(std::string_view raw);
-// Presentation form -> raw bytes; nullopt for a malformed escape or a NUL byte.
+// Presentation form -> raw bytes; nullopt for a malformed escape, a NUL byte or an
+// escaped dot (a label containing '.' has no raw form here).
 std::optional<std::string> rawName(std::string_view presentation);
 
 }  // namespace vouch::spf

@@ -5,7 +5,6 @@
 #include "spf/macro.h"
 
 #include <algorithm>
-#include <array>
 
 namespace vouch::spf {
 namespace {
