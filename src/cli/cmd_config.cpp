@@ -1,5 +1,6 @@
 // `vouch config check` and `vouch config defaults`: validate a configuration (main file,
-// drop-ins, --set overrides and the local policy it names), or print the settings table.
+// drop-ins, --set overrides, the local policy it names, and every module's view of it by
+// building a full snapshot without DNS), or print the settings table.
 // Runs once in the CLI thread. Config files are checked, never trusted; every problem
 // is printed as file:line: message and the exit code is 2 (kExitUsage), 0 when clean.
 #include <iostream>
@@ -10,6 +11,8 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "config/describe.h"
+#include "dns/fake_resolver.h"
+#include "pipeline/snapshot.h"
 #include "policy/policy.h"
 
 namespace vouch::cli {
@@ -29,6 +32,14 @@ int runCheck(const ConfigOptions& o) {
     config::Config cfg = *loaded.config;
     config::applyOverrides(cfg, o.sets, errors);
     if (errors.empty()) pol = policy::Policy::load(cfg, errors);
+    if (errors.empty()) {
+      // Build the whole snapshot too, so every module checks its part (DKIM key files,
+      // signing rules, ...) exactly as the daemon would, but against a resolver that never
+      // touches the network.
+      auto snapshot = pipeline::Snapshot::build(std::make_shared<const config::Config>(cfg),
+                                                std::make_shared<dns::FakeResolver>(), errors);
+      (void)snapshot;
+    }
     if (errors.empty()) {
       std::cout << "ok: " << cfg.files.size() << " file(s):";
       for (const auto& f : cfg.files) std::cout << " " << f;

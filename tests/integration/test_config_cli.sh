@@ -59,6 +59,10 @@ cp "$VOUCH_SOURCE_DIR/conf.d/vouch.conf" "$work/etc/vouch.conf"
 for ex in "$VOUCH_SOURCE_DIR"/conf.d/*.conf.example; do
   cp "$ex" "$work/etc/conf.d/$(basename "$ex" .example)"
 done
+# The signing example names keys under ../keys/ (from conf.d/): make them as its comment says.
+mkdir -p "$work/etc/keys/rsa" "$work/etc/keys/ed25519"
+"$VOUCH_BIN" keygen --domain example.org --selector 2026a --type rsa --out "$work/etc/keys/rsa" >/dev/null 2>&1
+"$VOUCH_BIN" keygen --domain example.org --selector 2026e --type ed25519 --out "$work/etc/keys/ed25519" >/dev/null 2>&1
 expect_rc 0 "shipped drop-in examples check clean" "$VOUCH_BIN" config check --config "$work/etc/vouch.conf" --set "policy.dir=$VOUCH_SOURCE_DIR/policies"
 "$VOUCH_BIN" config defaults --format toml >"$work/defaults.conf"
 expect_rc 0 "config defaults --format toml is a valid config" "$VOUCH_BIN" config check --config "$work/defaults.conf" --set "policy.dir=$VOUCH_SOURCE_DIR/policies"
