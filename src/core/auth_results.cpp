@@ -1,9 +1,9 @@
-// AuthResults rendering (RFC 8601) and the authserv-id parser used to find forged
-// Authentication-Results headers. Owns nothing but strings; thread-safe on const data.
-// Every outside value is treated as hostile: it is written as a token, a dot-atom
-// addr-spec or an escaped quoted-string, never raw, so it cannot add a result (';'), a
-// comment or a header line. Folding is "\r\n\t" between tokens only; the milter front
-// end turns CRLF into LF (libmilter wants LF folding). Never throws on bad values.
+// AuthResults rendering (RFC 8601) and the authserv-id parser that finds forged A-R
+// headers. Owns only strings; thread-safe on const data. Every outside value is hostile:
+// written as a token, a dot-atom addr-spec or an escaped quoted-string, never raw, so it
+// cannot add a result (';'), a comment or a header line. Folds are "\r\n\t" between
+// tokens only; Session turns them into LF for the front ends (libmilter and Postfix want
+// LF). Never throws on bad values.
 #include "core/auth_results.h"
 
 #include <vector>
