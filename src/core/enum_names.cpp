@@ -24,7 +24,7 @@ std::string_view toString(ClientClass c) {
     case ClientClass::External: return "external";
     case ClientClass::Internal: return "internal";
     case ClientClass::Authenticated: return "authenticated";
-    case ClientClass::TrustedForwarder: return "trusted-forwarder";
+    case ClientClass::TrustedForwarder: return "trusted_forwarder";  // as in policies/*.toml
   }
   return "external";
 }
