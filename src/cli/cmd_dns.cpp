@@ -103,8 +103,8 @@ int runDns(const DnsOptions& o) {
     std::cerr << "vouch dns: " << error << "\n";
     return kExitUsage;
   }
-  dns::Answer a = resolver->query(o.name, type,
-                                  dns::Clock::now() + std::chrono::milliseconds(timeoutMs));
+  dns::Answer a =
+      resolver->query(o.name, type, dns::Clock::now() + std::chrono::milliseconds(timeoutMs));
   std::ostringstream out;
   out << ";; status: " << dns::toString(a.status) << ", security: " << dns::toString(a.security)
       << ", records: " << a.records.size() << "\n";
@@ -113,8 +113,8 @@ int runDns(const DnsOptions& o) {
   std::string owner = a.canonicalName.empty() ? o.name : a.canonicalName;
   if (owner.empty() || owner.back() != '.') owner += '.';
   for (const auto& r : a.records) {
-    out << owner << "\t" << a.ttl << "\tIN\t" << dns::toString(type) << "\t"
-        << rdataText(type, r) << "\n";
+    out << owner << "\t" << a.ttl << "\tIN\t" << dns::toString(type) << "\t" << rdataText(type, r)
+        << "\n";
   }
   std::cout << out.str();
   return a.temporary() ? kExitBad : kExitOk;

@@ -11,18 +11,27 @@
 
 // ldns/common.h #defines bool/true/false unless stdbool.h came first; in C++ those
 // macros break libstdc++ under clang. Include it first, and include ldns only via here.
+// clang-format off
 #include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
 #include <ldns/ldns.h>
+// clang-format on
 
 #include "dns/resolver.h"
 
 namespace vouch::dns::ldns {
 
-struct RrDeleter { void operator()(ldns_rr* p) const { ldns_rr_free(p); } };
-struct RdfDeleter { void operator()(ldns_rdf* p) const { ldns_rdf_deep_free(p); } };
-struct PktDeleter { void operator()(ldns_pkt* p) const { ldns_pkt_free(p); } };
-struct BufferDeleter { void operator()(ldns_buffer* p) const { ldns_buffer_free(p); } };
-struct MallocDeleter { void operator()(void* p) const { std::free(p); } };  // NOLINT
+struct RrDeleter {
+  void operator()(ldns_rr* p) const { ldns_rr_free(p); }
+};
+struct RdfDeleter {
+  void operator()(ldns_rdf* p) const { ldns_rdf_deep_free(p); }
+};
+struct PktDeleter {
+  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
+};
+struct MallocDeleter {
+  void operator()(void* p) const { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+};
 
 using RrPtr = std::unique_ptr<ldns_rr, RrDeleter>;
 using RdfPtr = std::unique_ptr<ldns_rdf, RdfDeleter>;

@@ -8,7 +8,7 @@ namespace vouch::dns {
 void RecordStore::add(std::string_view name, RrType type, Record record, std::uint32_t ttl) {
   std::string key = normalizeName(name);
   if (options_.emptyNonTerminals) {
-    for (std::string_view p = parentName(key); ; p = parentName(p)) {
+    for (std::string_view p = parentName(key);; p = parentName(p)) {
       entNames_.emplace(p);
       if (p.empty()) break;
     }
@@ -35,7 +35,7 @@ bool RecordStore::hasRecords(std::string_view normalizedName, RrType type) const
 
 bool RecordStore::isDelegated(std::string_view name) const {
   if (delegations_.empty()) return false;
-  for (std::string_view p = name; ; p = parentName(p)) {
+  for (std::string_view p = name;; p = parentName(p)) {
     if (delegations_.count(p) != 0) return true;
     if (p.empty()) return false;
   }
@@ -53,7 +53,7 @@ const RecordStore::Node* RecordStore::findNode(const std::string& name, bool& ex
   }
   if (!options_.wildcards || name.empty()) return nullptr;
   // Closest encloser: the nearest existing ancestor; only "*.<it>" may match.
-  for (std::string_view p = parentName(name); ; p = parentName(p)) {
+  for (std::string_view p = parentName(name);; p = parentName(p)) {
     bool pExists = nodes_.count(std::string(p)) != 0 || entNames_.count(p) != 0;
     if (pExists) {
       std::string wild = p.empty() ? std::string("*") : "*." + std::string(p);

@@ -41,21 +41,30 @@ std::string_view toString(RrType t) {
 
 std::string_view toString(Status s) {
   switch (s) {
-    case Status::Ok: return "ok";
-    case Status::NoData: return "nodata";
-    case Status::NxDomain: return "nxdomain";
-    case Status::ServFail: return "servfail";
-    case Status::Timeout: return "timeout";
+    case Status::Ok:
+      return "ok";
+    case Status::NoData:
+      return "nodata";
+    case Status::NxDomain:
+      return "nxdomain";
+    case Status::ServFail:
+      return "servfail";
+    case Status::Timeout:
+      return "timeout";
   }
   return "unknown";
 }
 
 std::string_view toString(Security s) {
   switch (s) {
-    case Security::Unchecked: return "unchecked";
-    case Security::Insecure: return "insecure";
-    case Security::Secure: return "secure";
-    case Security::Bogus: return "bogus";
+    case Security::Unchecked:
+      return "unchecked";
+    case Security::Insecure:
+      return "insecure";
+    case Security::Secure:
+      return "secure";
+    case Security::Bogus:
+      return "bogus";
   }
   return "unknown";
 }

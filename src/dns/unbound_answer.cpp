@@ -32,8 +32,8 @@ Answer answerFromUnbound(int err, const ub_result* result, bool validating,
     a.why = result->why_bogus != nullptr ? result->why_bogus : "DNSSEC validation failed";
     return a;
   }
-  a.security = result->secure ? Security::Secure
-                              : (validating ? Security::Insecure : Security::Unchecked);
+  a.security =
+      result->secure ? Security::Secure : (validating ? Security::Insecure : Security::Unchecked);
   if (result->canonname != nullptr) {
     std::string canonical = normalizeName(result->canonname);
     if (canonical != qname) a.canonicalName = std::move(canonical);

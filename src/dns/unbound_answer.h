@@ -14,7 +14,6 @@ namespace vouch::dns {
 
 // `validating`: a trust anchor is configured, so unsigned answers are Insecure rather
 // than Unchecked. `qname` is the normalized query name (for canonicalName).
-Answer answerFromUnbound(int err, const ub_result* result, bool validating,
-                         std::string_view qname);
+Answer answerFromUnbound(int err, const ub_result* result, bool validating, std::string_view qname);
 
 }  // namespace vouch::dns

@@ -2,14 +2,15 @@
 // held by Core::inflight_ until exactly one of (a) the libunbound callback, (b) a
 // successful ub_cancel, or (c) shutdown removes it and delivers its Answer; the callback
 // argument is the raw State*, valid because the map still owns it (and State's Core
-// pointer is valid because callbacks only run on the event thread, inside our lifetime). Core's mutex is never
-// held while calling into libunbound's resolve path, so callbacks cannot deadlock on it.
+// pointer is valid because callbacks only run on the event thread, inside our lifetime). Core's
+// mutex is never held while calling into libunbound's resolve path, so callbacks cannot deadlock on
+// it.
 #include "dns/unbound_resolver.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>
-#include <unistd.h>
 #include <unbound.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -119,8 +120,9 @@ class UnboundPending final : public Pending {
       // The caller's own deadline passed first; the query stays alive for a later wait.
       return failure(Status::Timeout, "caller deadline passed");
     }
-    core_->cancel(state_.get(), failure(Status::Timeout, "no answer within " +
-                                        std::to_string(core_->timeoutMs) + " ms"));
+    core_->cancel(
+        state_.get(),
+        failure(Status::Timeout, "no answer within " + std::to_string(core_->timeoutMs) + " ms"));
     std::lock_guard lock(state_->mutex);
     return state_->answer;
   }
@@ -207,12 +209,12 @@ PendingPtr UnboundResolver::start(std::string_view name, RrType type) {
   state->core = core_.get();
   std::string qname = state->name.empty() ? "." : state->name;
   int id = -1;
-  int rc = ub_resolve_async(core_->ctx->get(), qname.c_str(), static_cast<int>(type),
-                            1 /* IN */, state.get(), onResult, &id);
+  int rc = ub_resolve_async(core_->ctx->get(), qname.c_str(), static_cast<int>(type), 1 /* IN */,
+                            state.get(), onResult, &id);
   if (rc != 0) {
     if (auto owned = core_->take(state.get())) {
-      owned->deliver(failure(Status::ServFail, std::string("ub_resolve_async: ") +
-                                                   ub_strerror(rc)));
+      owned->deliver(
+          failure(Status::ServFail, std::string("ub_resolve_async: ") + ub_strerror(rc)));
     }
   } else {
     std::lock_guard lock(core_->mutex);

@@ -31,8 +31,7 @@ struct UnboundOptions {
 class UnboundResolver final : public Resolver {
  public:
   // nullptr with `error` set when libunbound cannot be set up (bad nameserver, anchor...).
-  static std::shared_ptr<UnboundResolver> create(const UnboundOptions& options,
-                                                 std::string& error);
+  static std::shared_ptr<UnboundResolver> create(const UnboundOptions& options, std::string& error);
   ~UnboundResolver() override;
   UnboundResolver(const UnboundResolver&) = delete;
   UnboundResolver& operator=(const UnboundResolver&) = delete;

@@ -73,8 +73,14 @@ bool pushRdata(ldns_rr* rr, RrType type, const Record& r) {
 
 bool hasBuilder(RrType type) {
   switch (type) {
-    case RrType::TXT: case RrType::SPF: case RrType::A: case RrType::AAAA:
-    case RrType::MX: case RrType::NS: case RrType::CNAME: case RrType::PTR:
+    case RrType::TXT:
+    case RrType::SPF:
+    case RrType::A:
+    case RrType::AAAA:
+    case RrType::MX:
+    case RrType::NS:
+    case RrType::CNAME:
+    case RrType::PTR:
       return true;
     default:
       return false;
@@ -110,10 +116,13 @@ ldns::RrPtr makeRr(std::string_view owner, RrType type, std::uint32_t ttl, const
 std::uint8_t rcodeOf(Status s) {
   switch (s) {
     case Status::Ok:
-    case Status::NoData: return LDNS_RCODE_NOERROR;
-    case Status::NxDomain: return LDNS_RCODE_NXDOMAIN;
+    case Status::NoData:
+      return LDNS_RCODE_NOERROR;
+    case Status::NxDomain:
+      return LDNS_RCODE_NXDOMAIN;
     case Status::ServFail:
-    case Status::Timeout: return LDNS_RCODE_SERVFAIL;
+    case Status::Timeout:
+      return LDNS_RCODE_SERVFAIL;
   }
   return LDNS_RCODE_SERVFAIL;
 }
@@ -125,15 +134,16 @@ std::vector<std::uint8_t> toWire(std::string_view qname, RrType type, const Answ
   ldns_rdf* q = nameRdf(qname);
   if (q == nullptr) return {};
   // ldns_pkt_query_new takes ownership of the name.
-  ldns::PktPtr pkt(ldns_pkt_query_new(q, static_cast<ldns_rr_type>(type), LDNS_RR_CLASS_IN,
-                                      LDNS_RD));
+  ldns::PktPtr pkt(
+      ldns_pkt_query_new(q, static_cast<ldns_rr_type>(type), LDNS_RR_CLASS_IN, LDNS_RD));
   if (!pkt) return {};
   ldns_pkt_set_qr(pkt.get(), true);
   ldns_pkt_set_ra(pkt.get(), true);
   ldns_pkt_set_rcode(pkt.get(), rcodeOf(answer.status));
   std::uint32_t ttl = answer.ttl != 0 ? answer.ttl : kDefaultTtl;
   std::string owner(qname);
-  if (!answer.canonicalName.empty() && normalizeName(answer.canonicalName) != normalizeName(qname)) {
+  if (!answer.canonicalName.empty() &&
+      normalizeName(answer.canonicalName) != normalizeName(qname)) {
     Record target;
     target.text = answer.canonicalName;
     if (auto cname = makeRr(qname, RrType::CNAME, ttl, target)) {

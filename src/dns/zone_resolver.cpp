@@ -73,8 +73,8 @@ class ZoneResolver::Loader {
   bool take(const ldns_rr* rr, const std::string& label, int line, std::string& error) {
     if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) return true;
     if (zone_.records_ >= kMaxRecords) {
-      error = label + ":" + std::to_string(line) + ": more than " +
-              std::to_string(kMaxRecords) + " records";
+      error = label + ":" + std::to_string(line) + ": more than " + std::to_string(kMaxRecords) +
+              " records";
       return false;
     }
     std::string owner = ldns::nameText(ldns_rr_owner(rr));
@@ -110,8 +110,7 @@ std::shared_ptr<ZoneResolver> ZoneResolver::fromFiles(const std::vector<std::str
   return zone;
 }
 
-std::shared_ptr<ZoneResolver> ZoneResolver::fromFile(const std::string& path,
-                                                     std::string& error) {
+std::shared_ptr<ZoneResolver> ZoneResolver::fromFile(const std::string& path, std::string& error) {
   return fromFiles({path}, error);
 }
 

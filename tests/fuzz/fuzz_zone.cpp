@@ -24,8 +24,8 @@ using vouch::dns::Record;
 using vouch::dns::RrType;
 using vouch::dns::Status;
 
-constexpr RrType kTypes[] = {RrType::A,   RrType::NS,  RrType::CNAME, RrType::SOA, RrType::PTR,
-                             RrType::MX,  RrType::TXT, RrType::AAAA,  RrType::SPF};
+constexpr RrType kTypes[] = {RrType::A,  RrType::NS,  RrType::CNAME, RrType::SOA, RrType::PTR,
+                             RrType::MX, RrType::TXT, RrType::AAAA,  RrType::SPF};
 
 void checkAnswer(std::string_view name, RrType type, const Answer& a) {
   require(a.status == Status::Ok ? !a.records.empty() : a.records.empty());
@@ -53,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(error.rfind("fuzz.zone:", 0) == 0);
     return 0;
   }
-  std::vector<std::string> names = {"example.com", "www.example.com", "a.b.example.com", "", "test"};
+  std::vector<std::string> names = {"example.com", "www.example.com", "a.b.example.com", "",
+                                    "test"};
   // The first token of the first line is often an owner name: look it up too.
   std::string_view first(text);
   first = first.substr(0, first.find_first_of(" \t\r\n"));

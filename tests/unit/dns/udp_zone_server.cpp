@@ -56,8 +56,8 @@ void UdpZoneServer::run() {
     if (!(fds[0].revents & POLLIN)) continue;
     sockaddr_in peer{};
     socklen_t peerLen = sizeof peer;
-    ssize_t n = recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&peer),
-                         &peerLen);
+    ssize_t n =
+        recvfrom(fd_, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&peer), &peerLen);
     if (n <= 0) continue;
     ++received_;
     handle(buf.data(), static_cast<std::size_t>(n), &peer, peerLen);
@@ -79,8 +79,8 @@ void UdpZoneServer::handle(const unsigned char* data, std::size_t size, const vo
     std::lock_guard lock(mutex_);
     if (blackHoles_.count(name) != 0) return;
   }
-  std::vector<std::uint8_t> wire = toWire(name.empty() ? "." : name, type,
-                                          zone_->answer(name, type));
+  std::vector<std::uint8_t> wire =
+      toWire(name.empty() ? "." : name, type, zone_->answer(name, type));
   if (wire.size() < 2) return;
   wire[0] = data[0];  // the query's id
   wire[1] = data[1];

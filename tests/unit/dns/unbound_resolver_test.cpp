@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -126,7 +126,8 @@ TEST(UnboundResolver, CacheAnswersRepeatsWithoutTheServer) {
   auto r = s.resolver();
   ASSERT_EQ(r->query("example.com", RrType::A, soon()).status, Status::Ok);
   std::size_t before = s.udp->received();
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(r->query("example.com", RrType::A, soon()).status, Status::Ok);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(r->query("example.com", RrType::A, soon()).status, Status::Ok);
   EXPECT_EQ(s.udp->received(), before);
 }
 
@@ -174,7 +175,7 @@ TEST(UnboundResolver, AbandonedQueriesAndShutdownWithWaiter) {
   Answer got;
   std::thread waiter([&] { got = held->wait(soon(60000)); });
   std::this_thread::sleep_for(milliseconds(50));  // let the waiter block (not a timing assert)
-  r.reset();                                       // destructor answers the waiter
+  r.reset();                                      // destructor answers the waiter
   waiter.join();
   EXPECT_EQ(got.status, Status::ServFail);
   EXPECT_EQ(got.why, "resolver stopped");
@@ -218,7 +219,6 @@ TEST(UnboundResolver, MissingTrustAnchorIsASetupError) {
   EXPECT_NE(error.find("trust anchor"), std::string::npos) << error;
 }
 
-
 // DNSSEC: an anchor for example.com while the server publishes no keys makes its answers
 // bogus (SERVFAIL, Security::Bogus, with libunbound's reason); names outside the anchor
 // are Insecure rather than Unchecked because validation is on.
@@ -228,8 +228,10 @@ TEST(UnboundResolver, TrustAnchorWithoutKeysIsBogus) {
   {
     std::FILE* f = std::fopen(anchor.c_str(), "w");
     ASSERT_NE(f, nullptr);
-    std::fputs("example.com. 3600 IN DS 12345 13 2 "
-               "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE8A999FFBE4BE3490A6806D47F1\n", f);
+    std::fputs(
+        "example.com. 3600 IN DS 12345 13 2 "
+        "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE8A999FFBE4BE3490A6806D47F1\n",
+        f);
     std::fclose(f);
   }
   UnboundOptions o;

@@ -57,7 +57,8 @@ TEST_P(WireRoundTrip, ParsesBackThroughLdns) {
   const ldns_rr* q = ldns_rr_list_rr(ldns_pkt_question(pkt.get()), 0);
   EXPECT_EQ(ldns::nameText(ldns_rr_owner(q)), normalizeName(c.qname));
   EXPECT_EQ(ldns_rr_get_type(q), static_cast<ldns_rr_type>(c.type));
-  std::size_t wantAn = (c.status == Status::Ok ? c.records.size() : 0) + (c.canonical.empty() ? 0 : 1);
+  std::size_t wantAn =
+      (c.status == Status::Ok ? c.records.size() : 0) + (c.canonical.empty() ? 0 : 1);
   EXPECT_EQ(ldns_pkt_ancount(pkt.get()), wantAn);
 
   std::vector<Record> back;
@@ -79,30 +80,64 @@ TEST_P(WireRoundTrip, ParsesBackThroughLdns) {
 INSTANTIATE_TEST_SUITE_P(
     Wire, WireRoundTrip,
     ::testing::Values(
-        Case{"txt", "sel._domainkey.example.com", RrType::TXT, Status::Ok,
-             {txt({"v=DKIM1; k=rsa; ", "p=MIGf"})}, LDNS_RCODE_NOERROR},
-        Case{"raw bytes", "x.example.com.", RrType::TXT, Status::Ok,
-             {txt({std::string("caf\xc3\xa9\r\n\"\\;", 10)})}, LDNS_RCODE_NOERROR},
-        Case{"two txt", "example.com", RrType::TXT, Status::Ok,
-             {txt({"one"}), txt({"two"})}, LDNS_RCODE_NOERROR},
-        Case{"a", "example.com", RrType::A, Status::Ok,
-             {text("192.0.2.1"), text("192.0.2.2")}, LDNS_RCODE_NOERROR},
-        Case{"aaaa", "example.com", RrType::AAAA, Status::Ok, {text("2001:db8::1")},
+        Case{"txt",
+             "sel._domainkey.example.com",
+             RrType::TXT,
+             Status::Ok,
+             {txt({"v=DKIM1; k=rsa; ", "p=MIGf"})},
              LDNS_RCODE_NOERROR},
-        Case{"mx", "example.com", RrType::MX, Status::Ok,
-             {text("mx1.example.com", 10), text("mx2.example.com", 20)}, LDNS_RCODE_NOERROR},
-        Case{"ptr", "1.2.0.192.in-addr.arpa", RrType::PTR, Status::Ok,
-             {text("host.example.com")}, LDNS_RCODE_NOERROR},
-        Case{"cname chain", "www.example.com", RrType::A, Status::Ok, {text("192.0.2.1")},
-             LDNS_RCODE_NOERROR, "example.com"},
+        Case{"raw bytes",
+             "x.example.com.",
+             RrType::TXT,
+             Status::Ok,
+             {txt({std::string("caf\xc3\xa9\r\n\"\\;", 10)})},
+             LDNS_RCODE_NOERROR},
+        Case{"two txt",
+             "example.com",
+             RrType::TXT,
+             Status::Ok,
+             {txt({"one"}), txt({"two"})},
+             LDNS_RCODE_NOERROR},
+        Case{"a",
+             "example.com",
+             RrType::A,
+             Status::Ok,
+             {text("192.0.2.1"), text("192.0.2.2")},
+             LDNS_RCODE_NOERROR},
+        Case{"aaaa",
+             "example.com",
+             RrType::AAAA,
+             Status::Ok,
+             {text("2001:db8::1")},
+             LDNS_RCODE_NOERROR},
+        Case{"mx",
+             "example.com",
+             RrType::MX,
+             Status::Ok,
+             {text("mx1.example.com", 10), text("mx2.example.com", 20)},
+             LDNS_RCODE_NOERROR},
+        Case{"ptr",
+             "1.2.0.192.in-addr.arpa",
+             RrType::PTR,
+             Status::Ok,
+             {text("host.example.com")},
+             LDNS_RCODE_NOERROR},
+        Case{"cname chain",
+             "www.example.com",
+             RrType::A,
+             Status::Ok,
+             {text("192.0.2.1")},
+             LDNS_RCODE_NOERROR,
+             "example.com"},
         Case{"nodata", "example.com", RrType::TXT, Status::NoData, {}, LDNS_RCODE_NOERROR},
-        Case{"nxdomain", "nope.example.com", RrType::TXT, Status::NxDomain, {},
-             LDNS_RCODE_NXDOMAIN},
+        Case{
+            "nxdomain", "nope.example.com", RrType::TXT, Status::NxDomain, {}, LDNS_RCODE_NXDOMAIN},
         Case{"servfail", "example.com", RrType::TXT, Status::ServFail, {}, LDNS_RCODE_SERVFAIL},
         Case{"timeout", "example.com", RrType::TXT, Status::Timeout, {}, LDNS_RCODE_SERVFAIL}),
     [](const auto& info) {
       std::string n = info.param.label;
-      for (char& ch : n) if (ch == ' ') ch = '_';
+      for (char& ch : n)
+        if (ch == ' ') ch = '_';
       return n;
     });
 

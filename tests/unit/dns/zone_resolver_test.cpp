@@ -75,8 +75,8 @@ TEST_P(ZoneTable, Answers) {
   const Case& c = GetParam();
   ASSERT_TRUE(zone_);
   Answer a = zone_->answer(c.name, c.type);
-  EXPECT_EQ(a.status, c.status) << c.name << " " << toString(c.type) << ": "
-                                << toString(a.status) << " " << a.why;
+  EXPECT_EQ(a.status, c.status) << c.name << " " << toString(c.type) << ": " << toString(a.status)
+                                << " " << a.why;
   std::vector<std::string> texts;
   for (const auto& r : a.records) texts.push_back(r.text);
   std::sort(texts.begin(), texts.end());
@@ -98,14 +98,17 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"spf.example.com", RrType::TXT, Status::NoData, {}},
         Case{"example.com", RrType::PTR, Status::NoData, {}},
         Case{"missing.example.com", RrType::TXT, Status::NxDomain, {}},
-        Case{"deep.example.com", RrType::TXT, Status::NoData, {}},        // empty non-terminal
-        Case{"c.deep.example.com", RrType::A, Status::NoData, {}},        // empty non-terminal
+        Case{"deep.example.com", RrType::TXT, Status::NoData, {}},  // empty non-terminal
+        Case{"c.deep.example.com", RrType::A, Status::NoData, {}},  // empty non-terminal
         Case{"a.b.c.deep.example.com", RrType::TXT, Status::Ok, {"deep"}},
         Case{"z.b.c.deep.example.com", RrType::TXT, Status::NxDomain, {}},
         Case{"www.example.com", RrType::A, Status::Ok, {"192.0.2.1"}, "example.com"},
         Case{"www.example.com", RrType::CNAME, Status::Ok, {"example.com"}},
-        Case{"chain1.example.com", RrType::MX, Status::Ok,
-             {"backup.example.com", "mail.example.com"}, "example.com"},
+        Case{"chain1.example.com",
+             RrType::MX,
+             Status::Ok,
+             {"backup.example.com", "mail.example.com"},
+             "example.com"},
         Case{"chain1.example.com", RrType::PTR, Status::NoData, {}, "example.com"},
         Case{"loop1.example.com", RrType::A, Status::ServFail, {}},
         Case{"dangle.example.com", RrType::A, Status::NxDomain, {}, "nowhere.example.com"},
@@ -133,8 +136,7 @@ TEST(ZoneResolver, MultiStringTxtKeepsEachString) {
   ASSERT_TRUE(z);
   Answer a = z->answer("multi.example.com", RrType::TXT);
   ASSERT_EQ(a.records.size(), 1u);
-  EXPECT_EQ(a.records[0].strings,
-            (std::vector<std::string>{"v=DKIM1; k=rsa; ", "p=ABC", "DEF"}));
+  EXPECT_EQ(a.records[0].strings, (std::vector<std::string>{"v=DKIM1; k=rsa; ", "p=ABC", "DEF"}));
 }
 
 TEST(ZoneResolver, MxPreferences) {
@@ -195,8 +197,10 @@ TEST(ZoneResolver, EmptyTextIsAnEmptyZone) {
 
 TEST(ZoneResolver, NoSoaMeansNsIsPlainData) {
   std::string error;
-  auto z = ZoneResolver::fromString("example.org. IN NS ns.example.org.\n"
-                                    "example.org. IN TXT \"hello\"\n", error);
+  auto z = ZoneResolver::fromString(
+      "example.org. IN NS ns.example.org.\n"
+      "example.org. IN TXT \"hello\"\n",
+      error);
   ASSERT_TRUE(z) << error;
   EXPECT_EQ(z->answer("example.org", RrType::TXT).status, Status::Ok);
   EXPECT_EQ(z->answer("example.org", RrType::NS).records.at(0).text, "ns.example.org");
@@ -254,16 +258,16 @@ TEST(ZoneResolver, DkimVectorZonesLoad) {
     ASSERT_TRUE(z) << error;
   }
   std::string error;
-  auto z = ZoneResolver::fromFile(
-      std::string(VOUCH_SHARED_DIR) + "/vectors/rfc6376/keys.zone", error);
+  auto z =
+      ZoneResolver::fromFile(std::string(VOUCH_SHARED_DIR) + "/vectors/rfc6376/keys.zone", error);
   ASSERT_TRUE(z);
   Answer a = z->answer("brisbane._domainkey.example.com", RrType::TXT);
   ASSERT_EQ(a.status, Status::Ok);
   EXPECT_EQ(a.records.at(0).strings.size(), 4u);
   EXPECT_EQ(a.records.at(0).text.rfind("v=DKIM1; p=MIGfMA0G", 0), 0u);
   EXPECT_EQ(a.records.at(0).text.substr(a.records.at(0).text.size() - 8), "2QIDAQAB");
-  auto ed = ZoneResolver::fromFile(
-      std::string(VOUCH_SHARED_DIR) + "/vectors/rfc8463/keys.zone", error);
+  auto ed =
+      ZoneResolver::fromFile(std::string(VOUCH_SHARED_DIR) + "/vectors/rfc8463/keys.zone", error);
   ASSERT_TRUE(ed);
   EXPECT_EQ(ed->answer("brisbane._domainkey.football.example.com", RrType::TXT).records.at(0).text,
             "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
