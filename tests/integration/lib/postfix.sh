@@ -322,19 +322,26 @@ PY
 # when there is at least one signature and all verify.
 dkim_verify_file() {  # FILE ZONEFILE...
   local f=$1; shift
-  message_of "$f" >"$f.delivered"
-  "$E2E_PY" - "$f.delivered" "$@" <<'PY'
+  message_of "$f" >"$E2E_DIR/verify.eml"
+  "$E2E_PY" - "$E2E_DIR/verify.eml" "$@" <<'PY'
 import re, sys
-import dkim, dns.zone, dns.name, dns.rdatatype
+import shlex
+import dkim
 path, zones = sys.argv[1], sys.argv[2:]
 txt = {}
-for z in zones:
-    zone = dns.zone.from_text("$TTL 300\n" + open(z).read(), origin=dns.name.root,
-                              relativize=False, check_origin=False)
-    for name, node in zone.nodes.items():
-        rds = node.get_rdataset(1, dns.rdatatype.TXT)
-        if rds:
-            txt[name.to_text().rstrip(".").lower()] = b"".join(b"".join(r.strings) for r in rds)
+for z in zones:  # the zone files these tests write: $ORIGIN, then "name IN TXT ..." lines
+    origin = ""
+    for line in open(z):
+        f = shlex.split(line, comments=True)
+        if not f:
+            continue
+        if f[0] == "$ORIGIN":
+            origin = f[1].rstrip(".")
+            continue
+        if "TXT" in f:
+            name = f[0]
+            name = origin if name == "@" else (name.rstrip(".") if name.endswith(".") else name + "." + origin)
+            txt[name.lower()] = "".join(f[f.index("TXT") + 1:]).encode()
 def dnsfunc(name, timeout=5):
     n = name.decode() if isinstance(name, bytes) else name
     return txt.get(n.rstrip(".").lower())
