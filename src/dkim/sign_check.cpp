@@ -33,7 +33,11 @@ std::shared_ptr<const SignCheckFactory> SignCheckFactory::build(
     e.message = std::move(msg);
     errors.push_back(std::move(e));
   };
-  if (!library) origin("dkim signing: no DKIM library");
+  if (!library) {
+    // A null Library has already been reported by whoever failed to make it.
+    if (errors.empty()) origin("dkim signing: no DKIM library");
+    return nullptr;
+  }
   SignSettings settings;
   settings.enabled = config.dkim_sign;
   settings.selfCheck = config.dkim_self_check;

@@ -6,6 +6,7 @@
 #include "pipeline/snapshot.h"
 
 #include "core/check.h"
+#include "dkim/sign_check.h"
 #include "dkim/verify_check.h"
 #include "dmarc/dmarc_check.h"
 #include "pipeline/session_options.h"
@@ -68,6 +69,7 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::shared_ptr<const config::Co
   auto dkimLibrary = dkim::Library::create(cfg, resolver, errors);  // shared: dkim verify + sign
   addFactory(dkim::VerifyCheckFactory::create(cfg, resolver, dkimLibrary, errors));
   addFactory(dmarc::DmarcCheckFactory::create(cfg, resolver, errors));
+  addFactory(dkim::SignCheckFactory::create(cfg, dkimLibrary, errors));
   // ---- end of checks ----
 
   // The local policy decides; it reads every finding the checks above record.
