@@ -124,7 +124,12 @@ Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn
     cands.push_back({Rule::HeaderLimit, f.from ? f.from->domain : "", "exceeded", ""});
   }
   if ((eoh || eom) && f.from) {
-    if (auto r = fromRule(f.from->problem)) cands.push_back({*r, f.from->domain, f.from->problem, ""});
+    // Several From headers whose addresses all share one domain are not a problem for
+    // the policy: DMARC evaluates that domain (RFC 9989 / RFC 7489 6.6.1).
+    const bool oneDomain = f.from->problem == "multiple" && !f.from->domain.empty();
+    if (auto r = fromRule(f.from->problem); r && !oneDomain) {
+      cands.push_back({*r, f.from->domain, f.from->problem, ""});
+    }
   }
   if (eom && f.dmarc) {
     const auto& d = *f.dmarc;

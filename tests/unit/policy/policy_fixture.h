@@ -92,12 +92,19 @@ inline core::Transaction txnWith(const std::string& finding) {
   }
   if (finding == "dkim_fail") f.dkim = {dkim(Result::Fail), dkim(Result::Fail, "other.example")};
   if (finding == "dkim_fail_one_pass") f.dkim = {dkim(Result::Fail), dkim(Result::Pass, "other.example")};
+  if (finding == "from_multiple_same_domain") {
+    f.from->problem = "multiple";
+    f.from->headerCount = 2;
+    f.from->addresses.push_back("carol@example.org");
+    return t;
+  }
   const std::string fromPrefix = "from_";
   if (finding.rfind(fromPrefix, 0) == 0) {
     std::string problem = finding.substr(fromPrefix.size());
     for (auto& c : problem) c = c == '_' ? '-' : c;
     f.from->problem = problem;
-    f.from->domain = problem == "multiple-domains" || problem == "none" ? "" : f.from->domain;
+    // src/mail reports an author domain only when there is exactly one usable domain.
+    f.from->domain.clear();
   }
   if (finding == "header_limit") t.headersTruncated = true;
   if (finding == "all_pass") {
