@@ -121,11 +121,12 @@ Outcome Libspf2Engine::check(const Request& request, dns::Deadline deadline) con
   }
   out.result = mapResult(SPF_response_result(resp.get()), SPF_response_errcode(resp.get()),
                          stats.firstLookupTemporary);
-  out.reason = std::string("libspf2: ") + SPF_strerror(SPF_response_errcode(resp.get()));
-  if (SPF_response_messages(resp.get()) > 0) {
-    const char* detail = SPF_error_message(SPF_response_message(resp.get(), 0));
-    if (detail) out.reason += std::string(": ") + std::string(detail).substr(0, 200);
-  }
+  // The first message says more than the error code (often "No errors" for INVALID).
+  const char* detail = SPF_response_messages(resp.get()) > 0
+                           ? SPF_error_message(SPF_response_message(resp.get(), 0))
+                           : nullptr;
+  out.reason = "libspf2: " + std::string(detail ? std::string_view(detail).substr(0, 200)
+                                                : std::string_view(SPF_strerror(SPF_response_errcode(resp.get()))));
   if (stats.queryCapHit) {
     out.result = core::Result::PermError;
     out.reason = "too many DNS lookups";
