@@ -240,8 +240,10 @@ send() {
   SEND_OUT=$(swaks --server "127.0.0.1:$SMTP_PORT" --timeout 60 --hide-informational "$@" 2>&1)
 }
 
-# The last SMTP reply line for the end of DATA (or the first refused command).
-send_reply() { printf '%s\n' "$SEND_OUT" | grep -E '^<\*?\*? +[0-9]{3}[ -]' | tail -n1; }
+# The last SMTP reply swaks saw before QUIT: the end-of-DATA answer, or the refusal.
+send_reply() {
+  printf '%s\n' "$SEND_OUT" | grep -E '^<(-|\*\*) +[0-9]{3}[ -]' | grep -vE '^<(-|\*\*) +221 ' | tail -n1
+}
 
 e2e_cleanup() {
   postfix_stop
