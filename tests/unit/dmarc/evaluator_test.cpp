@@ -104,6 +104,9 @@ const EvalCase kEval[] = {
      {{P, "example.org"}}, {}, P, "reject", "example.org", "example.org", true, false},
     {"spf_softfail_ignored", B, {{{"_dmarc.example.org", kReject}}}, "example.org", {{Result::SoftFail, "example.org"}},
      {}, F, "reject", "example.org", "example.org"},
+    // null sender: the SPF finding that decided is the HELO identity (postmaster@helo)
+    {"spf_helo_identity_aligns", B, {{{"_dmarc.example.org", kReject}}}, "example.org", {{P, "mx.example.org"}}, {},
+     P, "reject", "example.org", "example.org", true, false},
     {"spf_and_dkim_both", B, {{{"_dmarc.example.org", kReject}}}, "example.org", {{P, "example.org"}},
      {{P, "example.org"}}, P, "reject", "example.org", "example.org", true, true},
     // policy discovery and the tree walk
