@@ -5,8 +5,19 @@
 // message (never throws) when libopendkim refuses a setting.
 #pragma once
 
-#include <stdbool.h>  // opendkim/dkim.h uses _Bool
+// <opendkim/dkim.h> is C and spells bool `_Bool`. g++'s <stdbool.h> maps it to bool in
+// C++; clang's does not in strict -std=c++20, so map it here around the include only.
+// Include libopendkim through this header, never directly.
+#include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
+#ifndef _Bool
+#define _Bool bool
+#define VOUCH_DKIM_MAPPED_BOOL
+#endif
 #include <opendkim/dkim.h>
+#ifdef VOUCH_DKIM_MAPPED_BOOL
+#undef _Bool
+#undef VOUCH_DKIM_MAPPED_BOOL
+#endif
 
 #include <cstddef>
 #include <memory>

@@ -4,8 +4,7 @@
 // libopendkim: failures become DKIM_DNS_ERROR (temperror), never a fake "no key".
 #include "dkim/key_lookup_service.h"
 
-#include <stdbool.h>  // opendkim/dkim.h uses _Bool
-#include <opendkim/dkim.h>
+#include "dkim/dkim_library.h"  // libopendkim, with its _Bool mapped
 #include <sys/time.h>
 
 #include <algorithm>

@@ -4,8 +4,7 @@
 // Only a failed key lookup (SERVFAIL/timeout, reported by our DNS hooks) is temporary.
 #include "dkim/verify_outcome.h"
 
-#include <stdbool.h>  // opendkim/dkim.h uses _Bool
-#include <opendkim/dkim.h>
+#include "dkim/dkim_library.h"  // libopendkim, with its _Bool mapped
 
 #include <array>
 
@@ -93,7 +92,9 @@ core::DkimFinding base(const SignatureTags& tags) {
 core::DkimFinding judgeSignature(const SignatureReport& r, const SignatureTags& tags,
                                  const VerifyOptions& options) {
   core::DkimFinding f = base(tags);
-  if (f.algorithm.empty()) f.algorithm = algorithmName(r.algorithm);
+  // libopendkim zero-fills entries it could not parse (0 = rsa-sha1): trust its
+  // algorithm only for a signature it processed.
+  if (f.algorithm.empty() && r.processed) f.algorithm = algorithmName(r.algorithm);
   const bool rsa = r.algorithm == DKIM_SIGN_RSASHA1 || r.algorithm == DKIM_SIGN_RSASHA256;
   f.keyBits = rsa ? r.keyBits : 0;
   if (r.signedLength >= 0) f.bodyLengthLimited = true;

@@ -4,8 +4,6 @@
 // which outlives every libopendkim call that can reach them.
 #include "dkim/verify_stream.h"
 
-#include <stdbool.h>  // opendkim/dkim.h uses _Bool
-#include <opendkim/dkim.h>
 
 #include "dkim/verify_outcome.h"
 

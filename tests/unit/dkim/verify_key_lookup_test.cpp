@@ -3,8 +3,7 @@
 // packet), names that cannot exist are NXDOMAIN without a query, prefetches are reused.
 #include <gtest/gtest.h>
 
-#include <stdbool.h>
-#include <opendkim/dkim.h>
+#include "dkim/dkim_library.h"
 
 #include <string>
 #include <vector>

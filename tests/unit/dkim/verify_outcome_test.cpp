@@ -3,8 +3,7 @@
 // (rsa-sha1, small RSA keys, l=, BADSIGHANDLES entries, SERVFAIL vs timeout wording).
 #include <gtest/gtest.h>
 
-#include <stdbool.h>
-#include <opendkim/dkim.h>
+#include "dkim/dkim_library.h"
 
 #include <string>
 

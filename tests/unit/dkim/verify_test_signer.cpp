@@ -4,8 +4,7 @@
 // included on purpose: RFC 8301 policy must be exercised).
 #include "verify_test_signer.h"
 
-#include <stdbool.h>
-#include <opendkim/dkim.h>
+#include "dkim/dkim_library.h"  // libopendkim, with its _Bool mapped
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
