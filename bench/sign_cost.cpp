@@ -15,7 +15,10 @@
 #include "dkim/sign_message.h"
 #include "dns/fake_resolver.h"
 
-using namespace vouch;
+// Not `using namespace vouch`: <opendkim/dkim.h> declares a global `struct dkim`.
+namespace config = vouch::config;
+namespace vd = vouch::dkim;
+namespace dns = vouch::dns;
 
 namespace {
 
@@ -46,14 +49,14 @@ Message typicalMessage() {
   return m;
 }
 
-bool signOnce(const std::shared_ptr<dkim::Library>& lib, const std::vector<const dkim::KeyEntry*>& keys,
+bool signOnce(const std::shared_ptr<vd::Library>& lib, const std::vector<const vd::KeyEntry*>& keys,
               bool selfCheck, const Message& m) {
-  dkim::MessageSigner s(lib, dkim::Canonicalization{}, selfCheck);
+  vd::MessageSigner s(lib, vd::Canonicalization{}, selfCheck);
   std::string err;
   bool ok = s.start(keys, "bench", err);
   for (const auto& [n, v] : m.headers) ok = ok && s.header(n, v, err);
   ok = ok && s.endOfHeaders(err) && s.body(m.body, err);
-  std::vector<dkim::SignedHeader> out;
+  std::vector<vd::SignedHeader> out;
   ok = ok && s.finish(out, err);
   if (!ok) std::fprintf(stderr, "sign_cost: %s\n", err.c_str());
   return ok && out.size() == keys.size();
@@ -64,17 +67,17 @@ bool signOnce(const std::shared_ptr<dkim::Library>& lib, const std::vector<const
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::max(1, std::atoi(argv[1])) : 300;
   std::string err;
-  auto lib = dkim::Library::create(config::Config::defaults(), std::make_shared<dns::FakeResolver>(), err);
-  auto rsaKey = dkim::PrivateKey::generate(dkim::KeyAlgorithm::Rsa, 2048, err);
-  auto edKey = dkim::PrivateKey::generate(dkim::KeyAlgorithm::Ed25519, 0, err);
+  auto lib = vd::Library::create(config::Config::defaults(), std::make_shared<dns::FakeResolver>(), err);
+  auto rsaKey = vd::PrivateKey::generate(vd::KeyAlgorithm::Rsa, 2048, err);
+  auto edKey = vd::PrivateKey::generate(vd::KeyAlgorithm::Ed25519, 0, err);
   if (!lib || !rsaKey || !edKey) {
     std::fprintf(stderr, "sign_cost: set-up failed: %s\n", err.c_str());
     return 1;
   }
-  dkim::KeyEntry rsa{"rsa", "example.org", "r", "", rsaKey};
-  dkim::KeyEntry ed{"ed", "example.org", "e", "", edKey};
+  vd::KeyEntry rsa{"rsa", "example.org", "r", "", rsaKey};
+  vd::KeyEntry ed{"ed", "example.org", "e", "", edKey};
   const Message m = typicalMessage();
-  struct Case { const char* name; std::vector<const dkim::KeyEntry*> keys; bool selfCheck; };
+  struct Case { const char* name; std::vector<const vd::KeyEntry*> keys; bool selfCheck; };
   const Case cases[] = {
       {"rsa-2048", {&rsa}, false},           {"rsa-2048 +self-check", {&rsa}, true},
       {"ed25519", {&ed}, false},             {"ed25519 +self-check", {&ed}, true},

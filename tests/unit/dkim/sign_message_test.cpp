@@ -1,13 +1,11 @@
 // Tests for dkim::MessageSigner and the self-check: RSA and Ed25519 signatures made in
 // one pass, verified by libopendkim through the Library's DNS hooks (FakeResolver
 // serving the derived records); header-line conversion; a wrong key fails the check.
-#include <stdbool.h>
-#include <opendkim/dkim.h>
-
 #include <gtest/gtest.h>
 
+#include "dkim/dkim_library.h"  // first: it includes <opendkim/dkim.h> portably
+
 #include "config/config.h"
-#include "dkim/dkim_library.h"
 #include "dkim/sign_message.h"
 #include "dkim/sign_body_hash.h"
 #include "dkim/sign_self_check.h"
