@@ -1,6 +1,7 @@
-// `vouch config check` and `vouch config defaults`: validate a configuration (main file,
+// `vouch config check | show | defaults`: validate a configuration (main file,
 // drop-ins, --set overrides, the local policy it names, and every module's view of it by
-// building a full snapshot without DNS), or print the settings table.
+// building a full snapshot without DNS), print the effective values with their origins,
+// or print the settings table.
 // Runs once in the CLI thread. Config files are checked, never trusted; every problem
 // is printed as file:line: message and the exit code is 2 (kExitUsage), 0 when clean.
 #include <iostream>
@@ -53,6 +54,21 @@ int runCheck(const ConfigOptions& o) {
   return kExitUsage;
 }
 
+int runShow(const ConfigOptions& o) {
+  auto loaded = config::load(o.file);
+  std::vector<config::Error> errors = std::move(loaded.errors);
+  if (loaded.config) {
+    config::Config cfg = *loaded.config;
+    config::applyOverrides(cfg, o.sets, errors);
+    if (errors.empty()) {
+      std::cout << config::describeConfig(cfg, true);
+      return kExitOk;
+    }
+  }
+  for (const auto& e : errors) std::cerr << e.toString() << "\n";
+  return kExitUsage;
+}
+
 int runDefaults(const ConfigOptions& o) {
   config::DescribeFormat f = config::DescribeFormat::Text;
   if (o.format == "toml") f = config::DescribeFormat::Toml;
@@ -81,6 +97,13 @@ void addConfigCommand(CLI::App& app, int& exitCode) {
       exitCode = kExitUsage;
     }
   });
+
+  CLI::App* show = cmd->add_subcommand(
+      "show", "print the effective configuration (files merged, --set applied) as TOML, with origins");
+  show->add_option("-c,--config", opts->file, "main config file")->capture_default_str();
+  show->add_option("--set", opts->sets, "override a setting: key=value (TOML value); repeatable")
+      ->allow_extra_args(false);
+  show->callback([opts, &exitCode] { exitCode = runShow(*opts); });
 
   CLI::App* defaults = cmd->add_subcommand(
       "defaults", "print every setting with its default, bounds or choices, reloadability and help");

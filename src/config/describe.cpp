@@ -132,6 +132,42 @@ void markdown(std::ostringstream& out) {
 
 }  // namespace
 
+std::string describeConfig(const Config& cfg, bool withOrigins) {
+  std::ostringstream out;
+  out << "# effective vouch configuration (vouch config show)";
+  for (const auto& f : cfg.files) out << "\n#   read: " << f;
+  out << "\n";
+  std::string_view section;
+  for (const auto& row : detail::settingAccess()) {
+    const auto key = row.spec.key;
+    if (sectionOf(key) != section) {
+      section = sectionOf(key);
+      out << "\n[" << section << "]\n";
+    }
+    out << leafOf(key) << " = " << detail::renderValue(cfg, row);
+    auto it = cfg.origins.find(key);
+    if (withOrigins && it != cfg.origins.end()) out << "  # " << it->second;
+    out << "\n";
+  }
+  for (const auto& k : cfg.dkimKeys) {
+    out << "\n[[dkim.keys]]";
+    if (withOrigins) out << "  # " << k.origin;
+    out << "\nname = " << detail::tomlQuote(k.name) << "\ndomain = " << detail::tomlQuote(k.domain)
+        << "\nselector = " << detail::tomlQuote(k.selector) << "\nkey_file = " << detail::tomlQuote(k.keyFile) << "\n";
+  }
+  auto list = [](const std::vector<std::string>& v) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + detail::tomlQuote(v[i]);
+    return s + "]";
+  };
+  for (const auto& r : cfg.dkimSigning) {
+    out << "\n[[dkim.signing]]";
+    if (withOrigins) out << "  # " << r.origin;
+    out << "\nfrom = " << list(r.from) << "\nkeys = " << list(r.keys) << "\n";
+  }
+  return out.str();
+}
+
 std::string describeSettings(DescribeFormat format) {
   std::ostringstream out;
   switch (format) {

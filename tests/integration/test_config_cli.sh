@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `vouch config` end to end: docs/settings.md is what `config defaults --format markdown`
 # prints (fails when stale), the shipped config and policies check clean, broken files
-# give file:line errors and exit 2, drop-ins and --set work, and the help texts list the
-# subcommands. Needs VOUCH_BIN and VOUCH_SOURCE_DIR; starts no server, no network.
+# give file:line errors and exit 2, drop-ins, --set and `config show` work, and the help
+# texts list the subcommands. Needs VOUCH_BIN and VOUCH_SOURCE_DIR; starts no server, no network.
 set -uo pipefail
 : "${VOUCH_BIN:?}" "${VOUCH_SOURCE_DIR:?}"
 work=$(mktemp -d)
@@ -69,6 +69,13 @@ expect_rc 0 "config defaults --format toml is a valid config" "$VOUCH_BIN" confi
 expect_rc 2 "a bad --set exits 2" "$VOUCH_BIN" config check --config "$work/defaults.conf" --set "dkim.max_signatures=500"
 expect_grep "$work/err" "--set: dkim.max_signatures: 500 is out of range" "--set errors name --set"
 
+# `config show`: effective values with origins, itself a valid config.
+expect_rc 0 "config show" "$VOUCH_BIN" config show --config "$work/etc/vouch.conf" --set dns.timeout_ms=1234
+expect_grep "$work/out" "timeout_ms = 1234  # --set" "config show names --set as the origin"
+expect_grep "$work/out" "nameservers = [\"127.0.0.1@53\", \"::1@53\"]  # $work/etc/conf.d/20-dns.conf:" "config show names the drop-in"
+cp "$work/out" "$work/shown.conf"
+expect_rc 0 "config show output is a valid config" "$VOUCH_BIN" config check --config "$work/shown.conf" --set "policy.dir=$VOUCH_SOURCE_DIR/policies"
+
 # 5. A broken local policy is reported with its own file:line.
 printf '[defaults]\ndmarc_reject = "bounce"\n' >"$work/mine.toml"
 expect_rc 2 "a broken policy exits 2" "$VOUCH_BIN" config check --config "$work/defaults.conf" --set "policy.name=$work/mine.toml"
@@ -81,6 +88,7 @@ expect_grep "$work/out" "config" "vouch --help lists config"
 expect_rc 0 "vouch config --help" "$VOUCH_BIN" config --help
 expect_grep "$work/out" "check" "config --help lists check"
 expect_grep "$work/out" "defaults" "config --help lists defaults"
+expect_grep "$work/out" "show" "config --help lists show"
 expect_rc 2 "vouch config without a subcommand is a usage error" "$VOUCH_BIN" config
 expect_rc 2 "unknown --format is a usage error" "$VOUCH_BIN" config defaults --format yaml
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "config/describe.h"
 #include "temp_dir.h"
 
 namespace vouch::config {
@@ -117,6 +118,40 @@ TEST(DropIns, ShippedExamplesAreValidWhenEnabled) {
     const auto r = load(main);
     EXPECT_TRUE(r.config) << ex << ": " << (r.errors.empty() ? "" : r.errors[0].toString());
   }
+}
+
+}  // namespace
+}  // namespace vouch::config
+
+namespace vouch::config {
+namespace {
+
+// `vouch config show`: the effective configuration is itself a config file giving the
+// same values, and names where each non-default value came from.
+TEST(Show, EffectiveConfigLoadsBackAndNamesOrigins) {
+  testing::TempDir d;
+  const auto main = d.write("vouch.conf", "[dkim]\nmax_signatures = 3\n" + key("k", "keys/k.pem") +
+                                              "[[dkim.signing]]\nfrom = [\"*@example.org\", \".example.org\"]\nkeys = \"k\"\n");
+  d.write("conf.d/10-a.conf", "[dns]\nnameservers = [\"192.0.2.53@5353\"]\n");
+  const auto r = load(main);
+  ASSERT_TRUE(r.config);
+  Config cfg = *r.config;
+  std::vector<Error> errors;
+  applyOverrides(cfg, {"general.log_target=stderr"}, errors);
+  ASSERT_TRUE(errors.empty());
+
+  const std::string shown = describeConfig(cfg, true);
+  EXPECT_NE(shown.find("max_signatures = 3  # " + main + ":2"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("nameservers = [\"192.0.2.53@5353\"]  # " + d.path() + "/conf.d/10-a.conf:2"), std::string::npos);
+  EXPECT_NE(shown.find("log_target = \"stderr\"  # --set"), std::string::npos);
+  EXPECT_NE(shown.find("timeout_ms = 5000\n"), std::string::npos);  // defaults carry no origin
+  EXPECT_NE(shown.find("key_file = \"" + d.path() + "/keys/k.pem\""), std::string::npos);
+
+  const auto again = loadString(shown, d.path() + "/shown.conf");
+  ASSERT_TRUE(again.config) << again.errors[0].toString();
+  auto body = [](const std::string& s) { return s.substr(s.find("\n\n[")); };  // past "# read:" lines
+  EXPECT_EQ(body(describeConfig(*again.config, false)), body(describeConfig(cfg, false)));
+  EXPECT_EQ(again.config->dkimSigning[0].from, cfg.dkimSigning[0].from);
 }
 
 }  // namespace
