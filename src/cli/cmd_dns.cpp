@@ -53,8 +53,12 @@ std::string rdataText(dns::RrType type, const dns::Record& r) {
     case dns::RrType::TXT:
     case dns::RrType::SPF: {
       std::string out;
-      if (r.strings.empty()) return quoted(r.text);
-      for (const auto& s : r.strings) out += (out.empty() ? "" : " ") + quoted(s);
+      if (r.strings.empty()) {
+        return quoted(r.text);
+      }
+      for (const auto& s : r.strings) {
+        out += (out.empty() ? "" : " ") + quoted(s);
+      }
       return out;
     }
     case dns::RrType::MX:
@@ -78,13 +82,19 @@ std::shared_ptr<dns::Resolver> makeResolver(const DnsOptions& o, int& timeoutMs,
   if (!o.configFile.empty()) {
     auto loaded = config::load(o.configFile);
     if (!loaded.config) {
-      for (const auto& e : loaded.errors) error += (error.empty() ? "" : "\n") + e.toString();
+      for (const auto& e : loaded.errors) {
+        error += (error.empty() ? "" : "\n") + e.toString();
+      }
       return nullptr;
     }
     uo = dns::UnboundOptions::fromConfig(*loaded.config);
   }
-  if (!o.servers.empty()) uo.nameservers = o.servers;
-  if (o.timeoutMs > 0) uo.timeoutMs = o.timeoutMs;
+  if (!o.servers.empty()) {
+    uo.nameservers = o.servers;
+  }
+  if (o.timeoutMs > 0) {
+    uo.timeoutMs = o.timeoutMs;
+  }
   timeoutMs = uo.timeoutMs;
   return dns::UnboundResolver::create(uo, error);
 }
@@ -108,10 +118,16 @@ int runDns(const DnsOptions& o) {
   std::ostringstream out;
   out << ";; status: " << dns::toString(a.status) << ", security: " << dns::toString(a.security)
       << ", records: " << a.records.size() << "\n";
-  if (!a.canonicalName.empty()) out << ";; canonical name: " << a.canonicalName << ".\n";
-  if (!a.why.empty()) out << ";; why: " << a.why << "\n";
+  if (!a.canonicalName.empty()) {
+    out << ";; canonical name: " << a.canonicalName << ".\n";
+  }
+  if (!a.why.empty()) {
+    out << ";; why: " << a.why << "\n";
+  }
   std::string owner = a.canonicalName.empty() ? o.name : a.canonicalName;
-  if (owner.empty() || owner.back() != '.') owner += '.';
+  if (owner.empty() || owner.back() != '.') {
+    owner += '.';
+  }
   for (const auto& r : a.records) {
     out << owner << "\t" << a.ttl << "\tIN\t" << dns::toString(type) << "\t" << rdataText(type, r)
         << "\n";

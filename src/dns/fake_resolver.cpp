@@ -31,7 +31,9 @@ void FakeResolver::addTxt(std::string_view name, std::string text) {
 
 void FakeResolver::addTxt(std::string_view name, std::vector<std::string> strings) {
   Record r;
-  for (const auto& s : strings) r.text += s;
+  for (const auto& s : strings) {
+    r.text += s;
+  }
   r.strings = std::move(strings);
   add(name, RrType::TXT, std::move(r));
 }

@@ -8,7 +8,9 @@
 namespace vouch::dns::ldns {
 
 std::string rdfText(const ldns_rdf* rdf) {
-  if (rdf == nullptr) return {};
+  if (rdf == nullptr) {
+    return {};
+  }
   MallocPtr<char> s(ldns_rdf2str(rdf));
   return s ? std::string(s.get()) : std::string();
 }
@@ -21,9 +23,13 @@ void appendStrings(const ldns_rr* rr, Record& out) {
     const ldns_rdf* rdf = ldns_rr_rdf(rr, i);
     const std::uint8_t* data = ldns_rdf_data(rdf);
     std::size_t size = ldns_rdf_size(rdf);
-    if (size == 0) continue;
+    if (size == 0) {
+      continue;
+    }
     std::size_t len = data[0];
-    if (len + 1 > size) len = size - 1;  // malformed length octet: keep what is there
+    if (len + 1 > size) {
+      len = size - 1;  // malformed length octet: keep what is there
+    }
     out.strings.emplace_back(reinterpret_cast<const char*>(data + 1), len);
     out.text += out.strings.back();
   }
@@ -64,7 +70,9 @@ Record toRecord(const ldns_rr* rr) {
       break;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    if (i > 0) r.text += ' ';
+    if (i > 0) {
+      r.text += ' ';
+    }
     r.text += rdfText(ldns_rr_rdf(rr, i));
   }
   return r;

@@ -23,7 +23,9 @@ class QueryLog {
   void record(std::string_view name, RrType type) {
     std::lock_guard lock(mutex_);
     ++count_;
-    if (kept_.size() < kMaxKept) kept_.emplace_back(normalizeName(name), type);
+    if (kept_.size() < kMaxKept) {
+      kept_.emplace_back(normalizeName(name), type);
+    }
   }
   std::size_t count() const {
     std::lock_guard lock(mutex_);

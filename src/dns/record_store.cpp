@@ -10,11 +10,15 @@ void RecordStore::add(std::string_view name, RrType type, Record record, std::ui
   if (options_.emptyNonTerminals) {
     for (std::string_view p = parentName(key);; p = parentName(p)) {
       entNames_.emplace(p);
-      if (p.empty()) break;
+      if (p.empty()) {
+        break;
+      }
     }
   }
   RrSet& set = nodes_[key][type];
-  if (set.records.empty() || ttl < set.ttl) set.ttl = ttl;
+  if (set.records.empty() || ttl < set.ttl) {
+    set.ttl = ttl;
+  }
   set.records.push_back(std::move(record));
 }
 
@@ -34,10 +38,16 @@ bool RecordStore::hasRecords(std::string_view normalizedName, RrType type) const
 }
 
 bool RecordStore::isDelegated(std::string_view name) const {
-  if (delegations_.empty()) return false;
+  if (delegations_.empty()) {
+    return false;
+  }
   for (std::string_view p = name;; p = parentName(p)) {
-    if (delegations_.count(p) != 0) return true;
-    if (p.empty()) return false;
+    if (delegations_.count(p) != 0) {
+      return true;
+    }
+    if (p.empty()) {
+      return false;
+    }
   }
 }
 
@@ -51,7 +61,9 @@ const RecordStore::Node* RecordStore::findNode(const std::string& name, bool& ex
     exists = true;
     return nullptr;
   }
-  if (!options_.wildcards || name.empty()) return nullptr;
+  if (!options_.wildcards || name.empty()) {
+    return nullptr;
+  }
   // Closest encloser: the nearest existing ancestor; only "*.<it>" may match.
   for (std::string_view p = parentName(name);; p = parentName(p)) {
     bool pExists = nodes_.count(std::string(p)) != 0 || entNames_.count(p) != 0;
@@ -63,7 +75,9 @@ const RecordStore::Node* RecordStore::findNode(const std::string& name, bool& ex
       }
       return nullptr;
     }
-    if (p.empty()) return nullptr;
+    if (p.empty()) {
+      return nullptr;
+    }
   }
 }
 
@@ -117,8 +131,12 @@ Answer RecordStore::lookup(std::string_view name, RrType type) const {
   for (int hop = 0; hop <= kMaxCnameHops; ++hop) {
     std::string target;
     Answer a = lookupOne(current, type, target);
-    if (hop > 0) a.canonicalName = current;
-    if (target.empty()) return a;
+    if (hop > 0) {
+      a.canonicalName = current;
+    }
+    if (target.empty()) {
+      return a;
+    }
     current = normalizeName(target);
   }
   Answer loop;

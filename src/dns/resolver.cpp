@@ -22,11 +22,17 @@ constexpr std::array<std::pair<RrType, std::string_view>, 9> kTypes{{
 }};
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
+  if (a.size() != b.size()) {
+    return false;
+  }
   for (std::size_t i = 0; i < a.size(); ++i) {
     char x = a[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-    if (x != b[i]) return false;
+    if (x >= 'a' && x <= 'z') {
+      x = static_cast<char>(x - 'a' + 'A');
+    }
+    if (x != b[i]) {
+      return false;
+    }
   }
   return true;
 }
@@ -34,7 +40,9 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::string_view toString(RrType t) {
   for (const auto& [type, name] : kTypes) {
-    if (type == t) return name;
+    if (type == t) {
+      return name;
+    }
   }
   return "TYPE?";
 }

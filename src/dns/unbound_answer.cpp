@@ -36,7 +36,9 @@ Answer answerFromUnbound(int err, const ub_result* result, bool validating,
       result->secure ? Security::Secure : (validating ? Security::Insecure : Security::Unchecked);
   if (result->canonname != nullptr) {
     std::string canonical = normalizeName(result->canonname);
-    if (canonical != qname) a.canonicalName = std::move(canonical);
+    if (canonical != qname) {
+      a.canonicalName = std::move(canonical);
+    }
   }
   if (result->rcode == kRcodeNxDomain || result->nxdomain) {
     a.status = Status::NxDomain;

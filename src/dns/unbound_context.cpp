@@ -27,7 +27,9 @@ constexpr std::array<std::string_view, 5> kZonesToRemove{
 };
 
 bool step(int rc, std::string_view what, std::string& error) {
-  if (rc == 0) return true;
+  if (rc == 0) {
+    return true;
+  }
   error = std::string(what) + ": " + ub_strerror(rc);
   return false;
 }
@@ -50,19 +52,29 @@ std::unique_ptr<UnboundContext> UnboundContext::create(const UnboundSetup& setup
   ub_ctx* ctx = owner->get();
 
   if (setup.nameservers.empty()) {
-    if (!step(ub_ctx_resolvconf(ctx, nullptr), "reading /etc/resolv.conf", error)) return nullptr;
+    if (!step(ub_ctx_resolvconf(ctx, nullptr), "reading /etc/resolv.conf", error)) {
+      return nullptr;
+    }
   }
   for (const auto& ns : setup.nameservers) {
-    if (!step(ub_ctx_set_fwd(ctx, ns.c_str()), "nameserver " + ns, error)) return nullptr;
+    if (!step(ub_ctx_set_fwd(ctx, ns.c_str()), "nameserver " + ns, error)) {
+      return nullptr;
+    }
   }
   const std::string cache = std::to_string(setup.cacheMb) + "m";
-  if (!setOption(ctx, "msg-cache-size:", cache, error)) return nullptr;
-  if (!setOption(ctx, "rrset-cache-size:", cache, error)) return nullptr;
+  if (!setOption(ctx, "msg-cache-size:", cache, error)) {
+    return nullptr;
+  }
+  if (!setOption(ctx, "rrset-cache-size:", cache, error)) {
+    return nullptr;
+  }
   if (!setOption(ctx, "infra-host-ttl:", std::to_string(setup.infraHostTtlS), error)) {
     return nullptr;
   }
   // Threads, not a forked helper process (libunbound forks by default).
-  if (!step(ub_ctx_async(ctx, 1), "ub_ctx_async", error)) return nullptr;
+  if (!step(ub_ctx_async(ctx, 1), "ub_ctx_async", error)) {
+    return nullptr;
+  }
   // libunbound reads the anchor only when the context is finalised, with a vague error.
   if (!setup.trustAnchorFile.empty() && access(setup.trustAnchorFile.c_str(), R_OK) != 0) {
     error = "trust anchor " + setup.trustAnchorFile + ": " + std::strerror(errno);

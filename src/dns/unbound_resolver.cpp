@@ -42,7 +42,9 @@ struct State {
   void deliver(Answer a) {
     {
       std::lock_guard lock(mutex);
-      if (done) return;
+      if (done) {
+        return;
+      }
       answer = std::move(a);
       done = true;
     }
@@ -70,7 +72,9 @@ struct UnboundResolver::Core {
   std::shared_ptr<State> take(State* s) {
     std::lock_guard lock(mutex);
     auto it = inflight.find(s);
-    if (it == inflight.end()) return nullptr;
+    if (it == inflight.end()) {
+      return nullptr;
+    }
     auto owned = std::move(it->second);
     inflight.erase(it);
     return owned;
@@ -81,8 +85,12 @@ struct UnboundResolver::Core {
   void cancel(State* s, Answer why) {
     std::lock_guard lock(mutex);
     auto it = inflight.find(s);
-    if (it == inflight.end()) return;
-    if (s->asyncId >= 0 && ub_cancel(ctx->get(), s->asyncId) != 0) return;
+    if (it == inflight.end()) {
+      return;
+    }
+    if (s->asyncId >= 0 && ub_cancel(ctx->get(), s->asyncId) != 0) {
+      return;
+    }
     auto owned = std::move(it->second);
     inflight.erase(it);
     owned->deliver(std::move(why));
@@ -95,8 +103,12 @@ void onResult(void* arg, int err, ub_result* result) {
   auto* s = static_cast<State*>(arg);
   UnboundResolver::Core* core = s->core;
   Answer a = answerFromUnbound(err, result, core->validating, s->name);
-  if (result != nullptr) ub_resolve_free(result);
-  if (auto owned = core->take(s)) owned->deliver(std::move(a));
+  if (result != nullptr) {
+    ub_resolve_free(result);
+  }
+  if (auto owned = core->take(s)) {
+    owned->deliver(std::move(a));
+  }
 }
 
 // The Pending handed to callers. Dropping it unanswered cancels the query.
@@ -152,7 +164,9 @@ std::shared_ptr<UnboundResolver> UnboundResolver::create(const UnboundOptions& o
   setup.cacheMb = options.cacheMb;
   setup.infraHostTtlS = options.infraHostTtlS;
   auto ctx = UnboundContext::create(setup, error);
-  if (!ctx) return nullptr;
+  if (!ctx) {
+    return nullptr;
+  }
   int wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake < 0) {
     error = std::string("eventfd: ") + std::strerror(errno);
@@ -177,7 +191,9 @@ UnboundResolver::~UnboundResolver() {
   // No callback can run any more: answer whoever still waits.
   std::lock_guard lock(core_->mutex);
   for (auto& [raw, state] : core_->inflight) {
-    if (state->asyncId >= 0) ub_cancel(core_->ctx->get(), state->asyncId);
+    if (state->asyncId >= 0) {
+      ub_cancel(core_->ctx->get(), state->asyncId);
+    }
     state->deliver(failure(Status::ServFail, "resolver stopped"));
   }
   core_->inflight.clear();
@@ -188,10 +204,14 @@ void UnboundResolver::run() {
   while (!stopping_) {
     int n = poll(fds, 2, -1);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        continue;
+      }
       break;  // cannot happen with valid fds; waiters then time out, as for a dead server
     }
-    if (fds[0].revents & POLLIN) ub_process(core_->ctx->get());
+    if (fds[0].revents & POLLIN) {
+      ub_process(core_->ctx->get());
+    }
   }
 }
 

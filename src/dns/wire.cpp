@@ -34,7 +34,9 @@ ldns_rdf* stringRdf(std::string_view s) {
 // Pushes the rdata of `r` onto `rr`; false when the text does not convert.
 bool pushRdata(ldns_rr* rr, RrType type, const Record& r) {
   auto push = [rr](ldns_rdf* rdf) {
-    if (rdf == nullptr) return false;
+    if (rdf == nullptr) {
+      return false;
+    }
     ldns_rr_push_rdf(rr, rdf);
     return true;
   };
@@ -43,7 +45,9 @@ bool pushRdata(ldns_rr* rr, RrType type, const Record& r) {
     case RrType::SPF: {
       if (!r.strings.empty()) {
         for (const auto& s : r.strings) {
-          if (s.size() > kMaxString || !push(stringRdf(s))) return false;
+          if (s.size() > kMaxString || !push(stringRdf(s))) {
+            return false;
+          }
         }
         return true;
       }
@@ -51,7 +55,9 @@ bool pushRdata(ldns_rr* rr, RrType type, const Record& r) {
       do {
         std::string_view piece = rest.substr(0, kMaxString);
         rest.remove_prefix(piece.size());
-        if (!push(stringRdf(piece))) return false;
+        if (!push(stringRdf(piece))) {
+          return false;
+        }
       } while (!rest.empty());
       return true;
     }
@@ -102,14 +108,18 @@ ldns::RrPtr makeRr(std::string_view owner, RrType type, std::uint32_t ttl, const
   ldns::RrPtr rr(ldns_rr_new());
   ldns_rdf* ownerRdf = nameRdf(owner);
   if (!rr || ownerRdf == nullptr) {
-    if (ownerRdf != nullptr) ldns_rdf_deep_free(ownerRdf);
+    if (ownerRdf != nullptr) {
+      ldns_rdf_deep_free(ownerRdf);
+    }
     return nullptr;
   }
   ldns_rr_set_owner(rr.get(), ownerRdf);
   ldns_rr_set_type(rr.get(), static_cast<ldns_rr_type>(type));
   ldns_rr_set_class(rr.get(), LDNS_RR_CLASS_IN);
   ldns_rr_set_ttl(rr.get(), ttl);
-  if (!pushRdata(rr.get(), type, r)) return nullptr;
+  if (!pushRdata(rr.get(), type, r)) {
+    return nullptr;
+  }
   return rr;
 }
 
@@ -130,13 +140,19 @@ std::uint8_t rcodeOf(Status s) {
 }  // namespace
 
 std::vector<std::uint8_t> toWire(std::string_view qname, RrType type, const Answer& answer) {
-  if (!isValidName(qname)) return {};
+  if (!isValidName(qname)) {
+    return {};
+  }
   ldns_rdf* q = nameRdf(qname);
-  if (q == nullptr) return {};
+  if (q == nullptr) {
+    return {};
+  }
   // ldns_pkt_query_new takes ownership of the name.
   ldns::PktPtr pkt(
       ldns_pkt_query_new(q, static_cast<ldns_rr_type>(type), LDNS_RR_CLASS_IN, LDNS_RD));
-  if (!pkt) return {};
+  if (!pkt) {
+    return {};
+  }
   ldns_pkt_set_qr(pkt.get(), true);
   ldns_pkt_set_ra(pkt.get(), true);
   ldns_pkt_set_rcode(pkt.get(), rcodeOf(answer.status));
@@ -160,7 +176,9 @@ std::vector<std::uint8_t> toWire(std::string_view qname, RrType type, const Answ
   }
   std::uint8_t* raw = nullptr;
   std::size_t size = 0;
-  if (ldns_pkt2wire(&raw, pkt.get(), &size) != LDNS_STATUS_OK || raw == nullptr) return {};
+  if (ldns_pkt2wire(&raw, pkt.get(), &size) != LDNS_STATUS_OK || raw == nullptr) {
+    return {};
+  }
   ldns::MallocPtr<std::uint8_t> wire(raw);
   return std::vector<std::uint8_t>(wire.get(), wire.get() + size);
 }
@@ -168,14 +186,20 @@ std::vector<std::uint8_t> toWire(std::string_view qname, RrType type, const Answ
 bool parseAnswerRecords(const std::uint8_t* packet, std::size_t size, RrType type,
                         std::vector<Record>& records, std::uint32_t& ttl) {
   ldns_pkt* raw = nullptr;
-  if (packet == nullptr || ldns_wire2pkt(&raw, packet, size) != LDNS_STATUS_OK) return false;
+  if (packet == nullptr || ldns_wire2pkt(&raw, packet, size) != LDNS_STATUS_OK) {
+    return false;
+  }
   ldns::PktPtr pkt(raw);
   const ldns_rr_list* answers = ldns_pkt_answer(pkt.get());
   bool first = true;
   for (std::size_t i = 0; answers != nullptr && i < ldns_rr_list_rr_count(answers); ++i) {
     const ldns_rr* rr = ldns_rr_list_rr(answers, i);
-    if (ldns_rr_get_type(rr) != static_cast<ldns_rr_type>(type)) continue;
-    if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) continue;
+    if (ldns_rr_get_type(rr) != static_cast<ldns_rr_type>(type)) {
+      continue;
+    }
+    if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
+      continue;
+    }
     records.push_back(ldns::toRecord(rr));
     ttl = first ? ldns_rr_ttl(rr) : std::min(ttl, ldns_rr_ttl(rr));
     first = false;

@@ -56,22 +56,32 @@ class ZoneResolver::Loader {
           break;
       }
     }
-    if (originRaw != nullptr) ldns_rdf_deep_free(originRaw);
-    if (prevRaw != nullptr) ldns_rdf_deep_free(prevRaw);
+    if (originRaw != nullptr) {
+      ldns_rdf_deep_free(originRaw);
+    }
+    if (prevRaw != nullptr) {
+      ldns_rdf_deep_free(prevRaw);
+    }
     return ok;
   }
 
   // After every file: NS at a name that is not an apex is a (lame) delegation.
   void finish() {
-    if (soaOwners_.empty()) return;
+    if (soaOwners_.empty()) {
+      return;
+    }
     for (const auto& ns : nsOwners_) {
-      if (soaOwners_.count(ns) == 0) zone_.store_.delegate(ns);
+      if (soaOwners_.count(ns) == 0) {
+        zone_.store_.delegate(ns);
+      }
     }
   }
 
  private:
   bool take(const ldns_rr* rr, const std::string& label, int line, std::string& error) {
-    if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) return true;
+    if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
+      return true;
+    }
     if (zone_.records_ >= kMaxRecords) {
       error = label + ":" + std::to_string(line) + ": more than " + std::to_string(kMaxRecords) +
               " records";
@@ -79,8 +89,12 @@ class ZoneResolver::Loader {
     }
     std::string owner = ldns::nameText(ldns_rr_owner(rr));
     auto type = static_cast<RrType>(ldns_rr_get_type(rr));
-    if (type == RrType::SOA) soaOwners_.insert(owner);
-    if (type == RrType::NS) nsOwners_.insert(owner);
+    if (type == RrType::SOA) {
+      soaOwners_.insert(owner);
+    }
+    if (type == RrType::NS) {
+      nsOwners_.insert(owner);
+    }
     zone_.store_.add(owner, type, ldns::toRecord(rr), ldns_rr_ttl(rr));
     ++zone_.records_;
     return true;
@@ -104,7 +118,9 @@ std::shared_ptr<ZoneResolver> ZoneResolver::fromFiles(const std::vector<std::str
       error = path + ":0: cannot open: " + std::strerror(errno);
       return nullptr;
     }
-    if (!loader.read(fp.get(), path, error)) return nullptr;
+    if (!loader.read(fp.get(), path, error)) {
+      return nullptr;
+    }
   }
   loader.finish();
   return zone;
@@ -127,7 +143,9 @@ std::shared_ptr<ZoneResolver> ZoneResolver::fromString(std::string_view zoneText
       error = label + ":0: cannot read zone text";
       return nullptr;
     }
-    if (!loader.read(fp.get(), label, error)) return nullptr;
+    if (!loader.read(fp.get(), label, error)) {
+      return nullptr;
+    }
   }
   loader.finish();
   return zone;
