@@ -83,7 +83,10 @@ bool parseSocketMode(std::string_view text, mode_t& out) {
 
 bool applySocketOwnership(const std::string& path, uid_t uid, gid_t gid, mode_t mode,
                           std::string& error) {
-  if (chown(path.c_str(), uid, gid) != 0) {
+  // (uid_t)-1 and (gid_t)-1 mean "keep": no chown call at all, so an unprivileged
+  // daemon under a seccomp filter without @chown still starts.
+  const bool keep = uid == static_cast<uid_t>(-1) && gid == static_cast<gid_t>(-1);
+  if (!keep && chown(path.c_str(), uid, gid) != 0) {
     error = "chown " + path + ": " + std::strerror(errno);
     return false;
   }

@@ -27,7 +27,7 @@ bool parseSocketSpec(std::string_view text, SocketSpec& out, std::string& error)
 // "0660", "660", "0o660" -> mode bits; only permission bits (no setuid/sticky).
 bool parseSocketMode(std::string_view text, mode_t& out);
 
-// chown/chmod of a unix socket file; error text on failure.
+// chown/chmod of a unix socket file; uid and gid both -1 = no chown. Error text on failure.
 bool applySocketOwnership(const std::string& path, uid_t uid, gid_t gid, mode_t mode,
                           std::string& error);
 
