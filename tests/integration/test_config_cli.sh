@@ -59,6 +59,9 @@ cp "$VOUCH_SOURCE_DIR/conf.d/vouch.conf" "$work/etc/vouch.conf"
 for ex in "$VOUCH_SOURCE_DIR"/conf.d/*.conf.example; do
   cp "$ex" "$work/etc/conf.d/$(basename "$ex" .example)"
 done
+# config check builds the whole snapshot: a missing key file is reported where it is declared.
+expect_rc 2 "a missing DKIM key file fails config check" "$VOUCH_BIN" config check --config "$work/etc/vouch.conf" --set "policy.dir=$VOUCH_SOURCE_DIR/policies"
+expect_grep "$work/err" "$work/etc/conf.d/10-signing.conf:12: " "the missing key names its declaration"
 # The signing example names keys under ../keys/ (from conf.d/): make them as its comment says.
 mkdir -p "$work/etc/keys/rsa" "$work/etc/keys/ed25519"
 "$VOUCH_BIN" keygen --domain example.org --selector 2026a --type rsa --out "$work/etc/keys/rsa" >/dev/null 2>&1
