@@ -10,7 +10,8 @@
 #                                          # dead servers); repeatable
 #   unbound_start ZONEFILE...              # exports UNBOUND_PORT UNBOUND_PID UNBOUND_DIR;
 #                                          # returns 1 (with the log) if unbound did not answer
-#   unbound_stop                           # kills UNBOUND_PID, removes UNBOUND_DIR
+#   unbound_stop                           # kills UNBOUND_PID, removes UNBOUND_DIR and
+#                                          # forgets the stubs
 #   unbound_free_port                      # prints a free loopback UDP+TCP port
 #
 # Zone files are RFC 1035 master files (parsed with dnspython into local-data). Each file
@@ -213,4 +214,5 @@ unbound_stop() {
   unbound_stop_process
   if [ -n "${UNBOUND_DIR:-}" ] && [ -d "$UNBOUND_DIR" ]; then rm -rf "$UNBOUND_DIR"; fi
   UNBOUND_DIR=
+  _unbound_stubs=()
 }

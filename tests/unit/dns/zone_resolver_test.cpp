@@ -273,5 +273,21 @@ TEST(ZoneResolver, DkimVectorZonesLoad) {
             "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
 }
 
+// Several files answer as one namespace; each file's lame delegations stay lame.
+TEST(ZoneResolver, SeveralFilesAnswerTogether) {
+  std::string dir = std::string(VOUCH_SHARED_DIR) + "/spf/rfc7208-zones/";
+  std::string error;
+  auto z = ZoneResolver::fromFiles(
+      {dir + "01-initial-processing.zone", dir + "02-record-lookup.zone"}, error);
+  ASSERT_TRUE(z) << error;
+  EXPECT_EQ(z->answer("hosed.example.com", RrType::TXT).status, Status::Ok);
+  EXPECT_EQ(z->answer("both.example.net", RrType::TXT).status, Status::Ok);
+  EXPECT_EQ(z->answer("txttimeout.example.net", RrType::TXT).status, Status::ServFail);
+  std::string missing;
+  EXPECT_FALSE(
+      ZoneResolver::fromFiles({dir + "01-initial-processing.zone", dir + "nope.zone"}, missing));
+  EXPECT_EQ(missing.rfind(dir + "nope.zone:0:", 0), 0u) << missing;
+}
+
 }  // namespace
 }  // namespace vouch::dns
