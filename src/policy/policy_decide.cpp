@@ -106,24 +106,21 @@ core::Reply Policy::internalErrorReply() const {
   return renderReply(m_.internalError, Action::TempFail, {});
 }
 
-Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn,
-                                 const core::Transaction& txn) const {
-  Outcome best;
-  if (txn.outbound) return best;  // outbound mail is signed, never judged
-  const bool eom = stage == core::Stage::EndOfMessage;
-  const bool mailFrom = stage == core::Stage::MailFrom || stage == core::Stage::Rcpt;
-  const bool eoh = stage == core::Stage::EndOfHeaders;
-  if (!eom && !mailFrom && !eoh) return best;
+namespace {
 
-  const auto cls = classOf(conn);
+struct StageKind {
+  bool mailFrom, eoh, eom;
+};
+
+// The findings of this stage that some rule covers, in a fixed order.
+std::vector<Candidate> collect(const Policy& p, StageKind st, core::ClientClass cls, const core::Transaction& txn) {
   const auto& f = txn.findings;
   const bool dmarcPass = f.dmarc && f.dmarc->result == Result::Pass;
   std::vector<Candidate> cands;
-
-  if ((eoh || eom) && txn.headersTruncated) {
+  if ((st.eoh || st.eom) && txn.headersTruncated) {
     cands.push_back({Rule::HeaderLimit, f.from ? f.from->domain : "", "exceeded", ""});
   }
-  if ((eoh || eom) && f.from) {
+  if ((st.eoh || st.eom) && f.from) {
     // Several From headers whose addresses all share one domain are not a problem for
     // the policy: DMARC evaluates that domain (RFC 9989 / RFC 7489 6.6.1).
     const bool oneDomain = f.from->problem == "multiple" && !f.from->domain.empty();
@@ -131,7 +128,7 @@ Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn
       cands.push_back({*r, f.from->domain, f.from->problem, ""});
     }
   }
-  if (eom && f.dmarc) {
+  if (st.eom && f.dmarc) {
     const auto& d = *f.dmarc;
     std::string policy = lower(d.policy);
     if (d.testing) policy = policy == "reject" ? "quarantine" : "none";  // t=y: one step softer
@@ -144,12 +141,11 @@ Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn
       cands.push_back({Rule::DmarcPermError, d.domain, "permerror", d.reason});
     }
   }
-  if (f.spf && (mailFrom || eom)) {
+  if (f.spf && (st.mailFrom || st.eom)) {
     const auto& s = *f.spf;
-    const SpfStage st = spfStageFor(cls, s.domain);
     // At end of message a DMARC pass means the author domain is authenticated, so the
     // SPF rule only judges what DMARC did not vouch for.
-    const bool applies = st == SpfStage::MailFrom || (eom && !dmarcPass);
+    const bool applies = p.spfStageFor(cls, s.domain) == SpfStage::MailFrom || (st.eom && !dmarcPass);
     std::optional<Rule> r;
     if (s.result == Result::Fail) r = Rule::SpfFail;
     if (s.result == Result::SoftFail) r = Rule::SpfSoftFail;
@@ -157,7 +153,7 @@ Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn
     if (s.result == Result::PermError) r = Rule::SpfPermError;
     if (r && applies) cands.push_back({*r, s.domain, std::string(core::toString(s.result)), s.explanation});
   }
-  if (eom && !dmarcPass && !f.dkim.empty()) {
+  if (st.eom && !dmarcPass && !f.dkim.empty()) {
     bool pass = false, fail = false;
     for (const auto& k : f.dkim) {
       if (!k.checked) continue;
@@ -166,30 +162,52 @@ Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn
     }
     if (fail && !pass) cands.push_back({Rule::DkimFail, f.from ? f.from->domain : "", "fail", ""});
   }
+  return cands;
+}
 
-  for (const auto& c : cands) {
-    Action a = actionFor(c.rule, cls, c.domain);
-    const AllowEntry* softenedBy = nullptr;
-    const bool dmarcFail = c.rule == Rule::DmarcReject || c.rule == Rule::DmarcQuarantine || c.rule == Rule::DmarcNone;
-    if (c.neverReject && severity(a) > severity(Action::Quarantine)) a = Action::Quarantine;
-    if (dmarcFail && a != Action::Accept) {
-      const auto ip = core::IpAddress::parse(conn.clientIp);
-      for (const auto& e : m_.allowlist) {
-        bool match = false;
-        for (const auto& n : e.networks) match = match || (ip && n.contains(*ip));
-        for (const auto& k : f.dkim) {
-          const std::string kd = lower(k.domain);
-          for (const auto& d : e.dkimDomains) match = match || (k.checked && k.result == Result::Pass && kd == d);
-        }
-        if (match && severity(e.dmarcAction) < severity(a)) {
-          a = e.dmarcAction;
-          softenedBy = &e;
-          break;
-        }
+// The first allowlist entry matching the client address or a passing DKIM signature.
+const AllowEntry* allowMatch(const PolicyModel& m, const core::Connection& conn, const core::Findings& f) {
+  const auto ip = core::IpAddress::parse(conn.clientIp);
+  for (const auto& e : m.allowlist) {
+    for (const auto& n : e.networks) {
+      if (ip && n.contains(*ip)) return &e;
+    }
+    for (const auto& k : f.dkim) {
+      if (!k.checked || k.result != Result::Pass) continue;
+      const std::string kd = lower(k.domain);
+      for (const auto& d : e.dkimDomains) {
+        if (kd == d) return &e;
       }
     }
-    if (softenedBy) best.override = softenedBy;
-    if (!eom && a != Action::Reject && a != Action::TempFail && a != Action::Discard) continue;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn,
+                                 const core::Transaction& txn) const {
+  Outcome best;
+  if (txn.outbound) return best;  // outbound mail is signed, never judged
+  const StageKind st{stage == core::Stage::MailFrom || stage == core::Stage::Rcpt,
+                     stage == core::Stage::EndOfHeaders, stage == core::Stage::EndOfMessage};
+  if (!st.eom && !st.mailFrom && !st.eoh) return best;
+
+  const auto cls = classOf(conn);
+  const auto& f = txn.findings;
+  for (const auto& c : collect(*this, st, cls, txn)) {
+    Action a = actionFor(c.rule, cls, c.domain);
+    if (c.neverReject && severity(a) > severity(Action::Quarantine)) a = Action::Quarantine;
+    const bool dmarcFail = c.rule == Rule::DmarcReject || c.rule == Rule::DmarcQuarantine || c.rule == Rule::DmarcNone;
+    if (dmarcFail && a != Action::Accept) {
+      const AllowEntry* e = allowMatch(m_, conn, f);
+      if (e && severity(e->dmarcAction) < severity(a)) {
+        a = e->dmarcAction;
+        best.override = e;
+      }
+    }
+    // Holding (and accepting) needs the end of message; earlier only refusals act.
+    if (!st.eom && a != Action::Reject && a != Action::TempFail && a != Action::Discard) continue;
     if (severity(a) <= severity(best.verdict.action)) continue;
     core::Verdict v;
     v.action = a;
@@ -203,7 +221,7 @@ Policy::Outcome Policy::evaluate(core::Stage stage, const core::Connection& conn
     best.verdict = std::move(v);
   }
   // Nothing objected: at end of message that is an explicit accept, earlier no decision.
-  if (eom && best.verdict.action == Action::Continue) best.verdict.action = Action::Accept;
+  if (st.eom && best.verdict.action == Action::Continue) best.verdict.action = Action::Accept;
   return best;
 }
 
