@@ -9,6 +9,7 @@
 
 #include "mail/address_lexer.h"
 #include "mail/header_unfold.h"
+#include "mail/idna.h"
 
 namespace vouch::mail {
 
@@ -102,6 +103,15 @@ class Parser {
       ++pos_;
     }
     mb.domain = asciiLower(d);
+    if (hasNonAscii(mb.domain)) {
+      // RFC 6532 U-labels: DNS is asked with the A-label; a name IDNA refuses stays as
+      // written and is not a usable domain.
+      std::string alabel;
+      if (toALabel(mb.domain, alabel)) {
+        mb.unicodeDomain = std::move(mb.domain);
+        mb.domain = std::move(alabel);
+      }
+    }
     mb.domainValid = isHostName(mb.domain);
     return true;
   }

@@ -1,6 +1,6 @@
 // RFC 5322 3.4 address parsing (mailbox, name-addr, addr-spec, group, address-list) with
 // the obsolete forms that real mail still uses (obs-route, obs-local-part, CFWS around
-// dots, empty list members) and RFC 6532 UTF-8 in local parts and display names. Strict
+// dots, empty list members) and RFC 6532 UTF-8 (domains become A-labels). Strict
 // where a lax parser would let one header mean two things to two readers: trailing
 // text, a bare address followed by an angle address, unbalanced brackets or quotes,
 // control bytes and an encoded-word standing in for an address are all errors.
@@ -17,7 +17,8 @@ namespace vouch::mail {
 struct Mailbox {
   std::string displayName;  // phrase as written (words joined by one space), not decoded
   std::string localPart;    // quoted-string content unescaped, dot-atom as written
-  std::string domain;       // ASCII-lowercased; "" when the address has no domain
+  std::string domain;       // ASCII-lowercased, A-labels; "" when the address has no domain
+  std::string unicodeDomain;  // the domain as written when it was converted from U-labels
   bool domainLiteral = false;  // domain was "[...]" (kept with brackets in `domain`)
   bool domainValid = false;    // domain is an ASCII host name usable in DNS
   std::string group;           // display name of the enclosing group, if any

@@ -132,9 +132,23 @@ TEST(AddressFields, DomainValidity) {
   ASSERT_EQ(lit.mailboxes.size(), 1u);
   EXPECT_TRUE(lit.mailboxes[0].domainLiteral);
   EXPECT_FALSE(lit.mailboxes[0].domainValid);
-  const AddressList utf = parseFrom("a@b\xc3\xbc.example");
+  const AddressList utf = parseFrom("a@B\xc3\x9c.example");
   ASSERT_EQ(utf.mailboxes.size(), 1u);
-  EXPECT_FALSE(utf.mailboxes[0].domainValid);
+  EXPECT_TRUE(utf.mailboxes[0].domainValid);
+  EXPECT_EQ(utf.mailboxes[0].domain, "xn--b-eha.example");
+  EXPECT_EQ(utf.mailboxes[0].unicodeDomain, "b\xc3\x9c.example");
+  // Full-width letters a reader takes for ASCII name the ASCII domain (UTS #46).
+  const AddressList wide = parseFrom("x@\xef\xbd\x90\xef\xbd\x81\xef\xbd\x99\xef\xbd\x90\xef\xbd\x81\xef\xbd\x8c.com");
+  ASSERT_EQ(wide.mailboxes.size(), 1u);
+  EXPECT_EQ(wide.mailboxes[0].domain, "paypal.com");
+  EXPECT_TRUE(wide.mailboxes[0].domainValid);
+  // A joiner IDNA refuses: kept as written, not a usable domain.
+  const AddressList zwj = parseFrom("x@ex\xe2\x80\x8d.com");
+  ASSERT_EQ(zwj.mailboxes.size(), 1u);
+  EXPECT_FALSE(zwj.mailboxes[0].domainValid);
+  const AddressList bad = parseFrom("x@\xff\xfe.com");  // not UTF-8
+  ASSERT_EQ(bad.mailboxes.size(), 1u);
+  EXPECT_FALSE(bad.mailboxes[0].domainValid);
   const AddressList odd = parseFrom("a@b!c.example");
   ASSERT_EQ(odd.mailboxes.size(), 1u);
   EXPECT_FALSE(odd.mailboxes[0].domainValid);

@@ -48,7 +48,10 @@ const FromCase kFrom[] = {
     {"empty_value", {{"From", " "}}, "no-domain", "", 1, 0},
     {"unparsable", {{"From", " a@b.org <c@d.org>"}}, "unparsable", "", 1, 0},
     {"literal", {{"From", " a@[192.0.2.1]"}}, "unparsable", "", 1, 1},
-    {"idn_utf8", {{"From", " a@b\xc3\xbc.example"}}, "unparsable", "", 1, 1},
+    {"idn_utf8", {{"From", " a@b\xc3\xbc.example"}}, "", "xn--b-eha.example", 1, 1},
+    {"idn_fullwidth_is_ascii", {{"From", " a@\xef\xbd\x90\xef\xbd\x81\xef\xbd\x99\xef\xbd\x90\xef\xbd\x81\xef\xbd\x8c.com, b@paypal.com"}},
+     "", "paypal.com", 1, 2},
+    {"idn_refused", {{"From", " a@ex\xe2\x80\x8d.com"}}, "unparsable", "", 1, 1},
     {"group_one_domain", {{"From", " G: a@x.example, b@x.example;"}}, "", "x.example", 1, 2},
 };
 
