@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -227,7 +229,9 @@ void Server::stop(int status) {
     std::unique_lock lock(listenerMutex_);
     listenerDone_.wait_for(lock, std::chrono::seconds(15), [this] { return listenerFinished_; });
   }
-  if (socket_.kind == SocketSpec::Kind::Unix) unlink(socket_.path.c_str());
+  if (socket_.kind == SocketSpec::Kind::Unix && unlink(socket_.path.c_str()) != 0 && errno != ENOENT)
+    log_->event(LogLevel::Warning, "cannot remove " + socket_.path + ": " + std::strerror(errno) +
+                                       " (its folder is not writable by the run user; the next start replaces it)");
   log_->event(LogLevel::Info, "stopped");
   std::fflush(nullptr);
   // libmilter's worker threads may still be parked in its code; running static

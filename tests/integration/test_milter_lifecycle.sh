@@ -4,6 +4,7 @@
 #      is accepted unchecked; vouch restarted on the same socket -> mail flows again;
 #  drain: SIGTERM while a message is in flight (its DNS answers are slow) -> the message
 #      still gets vouch's answer (not the MTA's default action), vouch exits 0;
+#  unix socket: mode 0660, owned by the run user, removed at exit; JSON log lines;
 #  start-up refusals: `inet:PORT` without a host and a broken config exit with status 2.
 # Everything started is stopped by PID on exit, pass or fail; every wait is bounded.
 set -uo pipefail
@@ -62,9 +63,19 @@ case $reply in
 esac
 sleep 2
 [ "$(sink_count)" = 1 ] && ok "(6) nothing accepted unchecked" || fail "(6) mail delivered without the milter"
-vouch_start || fail "(6) restart failed"
+vouch_start --set general.log_format=json || fail "(6) restart failed"
 internal_mail 3
 wait_delivered 2 && ok "(6) restarted: mail flows ($(send_reply))" || fail "(6) after restart: $(send_reply)"
+# The restarted daemon logs JSON lines: one object per message, with the queue id.
+"$E2E_PY" - "$VOUCH_LOG" <<'PY' && ok "JSON log line per message" || fail "no valid JSON message line"
+import json, sys
+found = False
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        o = json.loads(line)
+        found |= o.get("event") == "message" and bool(o.get("queue_id")) and o.get("action") == "accept"
+sys.exit(0 if found else 1)
+PY
 
 # --- drain on SIGTERM with a message in flight
 ( send --xclient-addr 192.0.2.10 --ehlo mail.slow.example --from user@slow.example \
@@ -83,8 +94,26 @@ case $slow in
   *"Service unavailable"*|"") fail "drain: message cut off: '$slow'" ;;
   *) ok "drain: in-flight message answered by vouch: $slow" ;;
 esac
-grep -q 'message queue_id=[^ ]* .*mail_from=<user@slow.example>' "$VOUCH_LOG" &&
+grep -q '"mail_from":"<user@slow.example>"' "$VOUCH_LOG" &&
   ok "drain: its log line was written" || fail "drain: no log line for the slow message"
+
+# --- unix socket: created with the configured mode and the run user, removed at exit
+mkdir -p "$E2E_DIR/run" && chown vouch "$E2E_DIR/run"  # like systemd's RuntimeDirectory
+sock=$E2E_DIR/run/vouch.sock
+"$VOUCH_BIN" milter --config "$E2E_DIR/vouch/vouch.conf" --set "milter.socket=unix:$sock" \
+  --set milter.socket_mode=0660 >"$E2E_DIR/unix.log" 2>&1 &
+upid=$!
+for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+if [ -S "$sock" ]; then
+  perm=$(stat -c '%A %U' "$sock")
+  [ "$perm" = "srw-rw---- vouch" ] && ok "unix socket $perm" || fail "unix socket is '$perm'"
+else
+  fail "no unix socket: $(cat "$E2E_DIR/unix.log")"
+fi
+kill -TERM "$upid"
+for i in $(seq 300); do kill -0 "$upid" 2>/dev/null || break; sleep 0.1; done
+wait "$upid"; rc=$?
+[ "$rc" = 0 ] && [ ! -e "$sock" ] && ok "unix socket removed at exit" || fail "unix: status $rc, socket left: $(ls -l "$sock" 2>&1)"
 
 # --- start-up refusals (exit status 2, one clear message)
 "$VOUCH_BIN" milter --config "$E2E_DIR/vouch/vouch.conf" --set milter.socket=inet:8893 >"$E2E_DIR/bad1.log" 2>&1
