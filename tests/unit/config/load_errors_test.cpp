@@ -49,6 +49,7 @@ const ErrorCase kCases[] = {
     {"bad_nameserver", "[dns]\nnameservers = [\"127.0.0.1@0\"]\n", 2, "is not \"IP\" or \"IP@PORT\""},
     {"bad_socket", "[milter]\nsocket = \"tcp:8893\"\n", 2, "must be inet:PORT@HOST"},
     {"bad_socket_port", "[milter]\nsocket = \"inet:99999@127.0.0.1\"\n", 2, "needs a port 1-65535"},
+    {"bad_policyd_socket", "[policyd]\nsocket = \"inet:@127.0.0.1\"\n", 2, "needs a port 1-65535"},
     {"bad_mode", "[milter]\nsocket_mode = \"0999\"\n", 2, "octal mode"},
     {"key_missing_selector",
      "[[dkim.keys]]\nname = \"k\"\ndomain = \"example.org\"\nkey_file = \"k.pem\"\n", 1,

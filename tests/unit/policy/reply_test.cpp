@@ -128,3 +128,28 @@ TEST(ReplyRender, HostileDomainInADmarcReject) {
 
 }  // namespace
 }  // namespace vouch::policy
+
+namespace vouch::policy {
+namespace {
+
+// Every rule has a usable default reply, and every shipped policy states every rule in
+// [defaults] (so reading one file tells the whole story).
+TEST(ReplyTemplate, EveryRuleHasAUsableDefaultAndShippedPoliciesNameEveryRule) {
+  for (std::size_t i = 0; i < kRuleCount; ++i) {
+    const Rule r = static_cast<Rule>(i);
+    EXPECT_EQ(checkTemplate(defaultReply(r)), "") << ruleName(r);
+    EXPECT_EQ(ruleFromName(ruleName(r)), r);
+  }
+  EXPECT_EQ(checkTemplate(defaultInternalErrorReply()), "");
+  for (const char* name : {"monitor", "default", "strict"}) {
+    auto p = testing::shipped(name);
+    ASSERT_TRUE(p);
+    for (std::size_t i = 0; i < kRuleCount; ++i) {
+      EXPECT_TRUE(p->model().defaults.action[i].has_value()) << name << " does not set " << ruleName(static_cast<Rule>(i));
+    }
+    EXPECT_TRUE(p->model().defaults.spfStage.has_value()) << name;
+  }
+}
+
+}  // namespace
+}  // namespace vouch::policy
