@@ -96,7 +96,7 @@ sfsistat onNegotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned 
   if ((*pf0 & SMFIF_SETSYMLIST) != 0) {
     smfi_setsymlist(ctx, SMFIM_CONNECT,
                     const_cast<char*>("j {daemon_name} {daemon_addr} {client_addr} {client_name}"));
-    smfi_setsymlist(ctx, SMFIM_ENVFROM, const_cast<char*>("{auth_authen} {auth_type}"));
+    smfi_setsymlist(ctx, SMFIM_ENVFROM, const_cast<char*>("{auth_authen}"));
     smfi_setsymlist(ctx, SMFIM_EOH, const_cast<char*>("i"));
     smfi_setsymlist(ctx, SMFIM_EOM, const_cast<char*>("i"));
   }

@@ -260,7 +260,7 @@ e2e_cleanup() {
 # X-Mail-Args, X-Rcpt-Args and its Received: header) removed, CRLF kept as LF.
 message_of() {  # FILE
   "$E2E_PY" - "$1" <<'PY'
-import re, sys
+import os, re, sys
 lines = open(sys.argv[1], "rb").read().decode("latin-1").replace("\r\n", "\n").split("\n")
 i = 0
 while i < len(lines) and re.match(r"X-(Client-[A-Za-z]+|Helo-Args|Mail-Args|Rcpt-Args):", lines[i]):
@@ -269,14 +269,18 @@ if i < len(lines) and lines[i].startswith("Received:") and "smtp-sink" in "".joi
     i += 1
     while i < len(lines) and lines[i][:1] in (" ", "\t"):
         i += 1
-sys.stdout.write("\n".join(lines[i:]))
+try:
+    sys.stdout.write("\n".join(lines[i:]))
+    sys.stdout.flush()
+except BrokenPipeError:  # a reader such as `head -n1` stopped early: not an error
+    os._exit(0)
 PY
 }
 
 # The header block of message_of, one unfolded header per line ("Name: value").
 headers_of() {  # FILE
   message_of "$1" | "$E2E_PY" -c '
-import sys
+import os, sys
 head = sys.stdin.read().split("\n\n", 1)[0]
 out = []
 for line in head.split("\n"):
@@ -284,7 +288,10 @@ for line in head.split("\n"):
         out[-1] += " " + line.strip()
     elif line:
         out.append(line)
-print("\n".join(out))'
+try:
+    print("\n".join(out), flush=True)
+except BrokenPipeError:  # `head -n1` and the like stop reading early
+    os._exit(0)'
 }
 
 # DKIM key pair for tests: writes $E2E_DIR/keys/NAME.pem (0600, owned by the vouch user
