@@ -7,6 +7,7 @@
 // safe by renderReply.
 #include <algorithm>
 
+#include "dmarc/auth_result.h"
 #include "policy/policy.h"
 #include "policy/reply.h"
 
@@ -235,6 +236,12 @@ void Policy::annotate(const core::Connection& conn, core::Transaction& txn) cons
   const Outcome o = evaluate(core::Stage::EndOfMessage, conn, txn);
   const Action done = txn.verdict.decided() ? txn.verdict.action : o.verdict.action;
   txn.findings.dmarc->disposition = done == Action::Reject ? "reject" : done == Action::Quarantine ? "quarantine" : "none";
+  // The dmarc check rendered its entry before the verdict existed; re-render it so that
+  // dis= says what was actually done (e.g. none under the monitor policy).
+  const auto& rs = txn.authResults.results();
+  if (std::any_of(rs.begin(), rs.end(), [](const core::MethodResult& r) { return r.method == "dmarc"; })) {
+    dmarc::updateAuthResults(txn.authResults, *txn.findings.dmarc);
+  }
   if (!o.override) return;
   // AuthResults has no in-place edit: rebuild it with the dmarc entry annotated.
   core::AuthResults rebuilt(txn.authResults.authservId());

@@ -151,11 +151,11 @@ TEST(PolicyAllowlist, NetworksMakeTrustedForwardersAndForgiveDmarc) {
   EXPECT_EQ(txn.findings.dmarc->disposition, "none");
   ASSERT_EQ(txn.authResults.results().size(), 2u);
   const auto& dm = txn.authResults.results()[1];
-  EXPECT_EQ(dm.comment, "allowlist backup-mx");
-  ASSERT_EQ(dm.properties.size(), 2u);
-  EXPECT_EQ(dm.properties[1].ptype, "policy");
-  EXPECT_EQ(dm.properties[1].property, "override");
-  EXPECT_EQ(dm.properties[1].value, "trusted_forwarder");
+  EXPECT_EQ(dm.comment, "p=reject dis=none; allowlist backup-mx");
+  ASSERT_EQ(dm.properties.size(), 3u);  // header.from, policy.dmarc, policy.override
+  EXPECT_EQ(dm.properties[2].ptype, "policy");
+  EXPECT_EQ(dm.properties[2].property, "override");
+  EXPECT_EQ(dm.properties[2].value, "trusted_forwarder");
   EXPECT_TRUE(txn.authResults.results()[0].comment.empty());  // spf entry untouched
   EXPECT_EQ(txn.authResults.authservId(), "mx.example.com");
 }
@@ -169,8 +169,8 @@ TEST(PolicyAllowlist, PassingDkimFromListedDomainSoftensToQuarantine) {
     const char* comment;
   };
   const Case cases[] = {
-      {core::Result::Pass, Action::Quarantine, "allowlist lists"},
-      {core::Result::Fail, Action::Reject, ""},
+      {core::Result::Pass, Action::Quarantine, "p=reject dis=quarantine; allowlist lists"},
+      {core::Result::Fail, Action::Reject, "p=reject dis=reject"},
   };
   for (const auto& k : cases) {
     auto txn = withAuthResults(txnWith("dmarc_fail_reject"));
@@ -191,7 +191,8 @@ TEST(PolicyAllowlist, DoesNotTouchOtherFindingsOrPassingDmarc) {
   txn.findings.dkim.push_back(dkim(core::Result::Pass, "lists.example.net"));
   p->annotate(c, txn);
   EXPECT_EQ(txn.findings.dmarc->disposition, "none");
-  EXPECT_EQ(txn.authResults.results()[1].properties.size(), 1u);
+  EXPECT_EQ(txn.authResults.results()[1].comment, "p=reject dis=none");  // no override noted
+  EXPECT_EQ(txn.authResults.results()[1].properties.size(), 2u);
   auto spfFail = txnWith("spf_fail");
   spfFail.findings.dkim = {dkim(core::Result::Pass, "lists.example.net")};
   EXPECT_EQ(p->decide(core::Stage::MailFrom, c, spfFail).action, Action::Continue);  // stage is end_of_message
@@ -238,6 +239,36 @@ TEST(PolicyLocate, PathsAndMissingPolicies) {
   auto p = Policy::load(*r.config, errors);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->name(), "strict");
+}
+
+// dis= in the dmarc entry says what was done, not what the domain asked for.
+TEST(PolicyAnnotate, DispositionFollowsTheVerdict) {
+  struct Case {
+    const char* policy;
+    const char* finding;
+    const char* comment;
+  };
+  const Case cases[] = {
+      {"monitor", "dmarc_fail_reject", "p=reject dis=none"},
+      {"default", "dmarc_fail_reject", "p=reject dis=reject"},
+      {"default", "dmarc_fail_quarantine", "p=quarantine dis=quarantine"},
+      {"default", "dmarc_fail_reject_testing", "p=reject dis=quarantine t=y"},
+      {"strict", "dmarc_fail_quarantine", "p=quarantine dis=reject"},
+  };
+  for (const auto& c : cases) {
+    auto p = shipped(c.policy);
+    auto txn = withAuthResults(txnWith(c.finding));
+    const auto conn0 = conn(ClientClass::External);
+    txn.verdict = p->decide(core::Stage::EndOfMessage, conn0, txn);
+    p->annotate(conn0, txn);
+    ASSERT_EQ(txn.authResults.results().size(), 2u);
+    EXPECT_EQ(txn.authResults.results()[1].comment, c.comment) << c.policy << " " << c.finding;
+  }
+  // No dmarc entry rendered (e.g. the check is off): annotate adds none.
+  auto txn = txnWith("dmarc_fail_reject");
+  shipped("default")->annotate(conn(ClientClass::External), txn);
+  EXPECT_TRUE(txn.authResults.results().empty());
+  EXPECT_EQ(txn.findings.dmarc->disposition, "reject");
 }
 
 }  // namespace
