@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -242,11 +243,12 @@ void Server::stop(int status) {
 }  // namespace
 
 int runMilter(const MilterOptions& options) {
-  // Lives until the process ends: libmilter's threads may reach it until _exit.
-  auto* server = new Server(options);
+  auto server = std::make_unique<Server>(options);
   const int rc = server->start();
-  if (rc != 0) return rc;
-  return server->serve();
+  if (rc != 0) return rc;  // no thread was started: safe to destroy
+  // From here on libmilter's threads may reach the server until the process ends
+  // (stop() ends it with _exit), so it is never destroyed.
+  return server.release()->serve();
 }
 
 }  // namespace vouch::milter
