@@ -69,9 +69,13 @@ SigTags parseTags(std::string_view v) {
   return t;
 }
 
+// Lowercased, unfolded (relaxed canonicalization unfolds the whole field), no WSP
+// before the colon.
 std::string headerName(std::string_view line) {
-  std::string_view n = line.substr(0, line.find(':'));
-  while (!n.empty() && isWsp(n.back())) n.remove_suffix(1);
+  std::string n;
+  for (char c : line.substr(0, line.find(':')))
+    if (c != '\r' && c != '\n') n += c;
+  while (!n.empty() && isWsp(n.back())) n.pop_back();
   return lower(n);
 }
 
