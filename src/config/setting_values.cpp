@@ -56,23 +56,23 @@ std::string checkSocket(std::string_view s, bool emptyOk) {
   return "must be inet:PORT@HOST, inet6:PORT@HOST or unix:PATH";
 }
 
-// Extra checks for settings whose String/StringList values have a syntax.
-std::string checkShape(std::string_view key, const Config& cfg, const SettingAccess& row) {
-  if (key == "milter.socket") return checkSocket(cfg.*std::get<std::string Config::*>(row.member), false);
-  if (key == "policyd.socket") return checkSocket(cfg.*std::get<std::string Config::*>(row.member), true);
+// Extra checks for String settings whose value has a syntax.
+std::string checkShape(std::string_view key, const std::string& v) {
+  if (key == "milter.socket") return checkSocket(v, false);
+  if (key == "policyd.socket") return checkSocket(v, true);
   if (key == "milter.socket_mode") {
-    const auto& m = cfg.*std::get<std::string Config::*>(row.member);
-    const bool ok = !m.empty() && m.size() <= 4 &&
-                    std::all_of(m.begin(), m.end(), [](char c) { return c >= '0' && c <= '7'; });
+    const bool ok = !v.empty() && v.size() <= 4 &&
+                    std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '7'; });
     return ok ? "" : "must be an octal mode such as \"0660\"";
   }
-  if (key == "outbound.internal_networks") {
-    for (const auto& n : cfg.*std::get<std::vector<std::string> Config::*>(row.member)) {
-      if (!validCidr(n)) return "'" + n + "' is not an IP address or CIDR block";
-    }
-  }
-  if (key == "dns.nameservers") {
-    for (const auto& n : cfg.*std::get<std::vector<std::string> Config::*>(row.member)) {
+  return "";
+}
+
+// Extra checks for StringList settings whose elements have a syntax.
+std::string checkShape(std::string_view key, const std::vector<std::string>& list) {
+  for (const auto& n : list) {
+    if (key == "outbound.internal_networks" && !validCidr(n)) return "'" + n + "' is not an IP address or CIDR block";
+    if (key == "dns.nameservers") {
       const auto at = n.find('@');
       const bool ok = validIp(std::string_view(n).substr(0, at)) &&
                       (at == std::string::npos || validPort(std::string_view(n).substr(at + 1)));
@@ -108,12 +108,12 @@ std::size_t editDistance(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string assign(Config& cfg, const SettingAccess& row, const toml::node& node) {
+  // Every check runs before the store, so a refused value leaves cfg untouched.
   const auto key = row.spec.key;
-  Config trial = cfg;  // shape checks look at the stored value; commit only when all pass
   switch (row.spec.type) {
     case Type::Bool:
       if (!node.is_boolean()) return "expected a boolean (true/false), got " + typeName(node.type());
-      trial.*std::get<bool Config::*>(row.member) = node.as_boolean()->get();
+      cfg.*std::get<bool Config::*>(row.member) = node.as_boolean()->get();
       break;
     case Type::Int: {
       if (!node.is_integer()) return "expected an integer, got " + typeName(node.type());
@@ -122,7 +122,7 @@ std::string assign(Config& cfg, const SettingAccess& row, const toml::node& node
         return std::to_string(v) + " is out of range [" + std::to_string(row.spec.min) + ", " +
                std::to_string(row.spec.max) + "]";
       }
-      trial.*std::get<std::int64_t Config::*>(row.member) = v;
+      cfg.*std::get<std::int64_t Config::*>(row.member) = v;
       break;
     }
     case Type::String: {
@@ -131,7 +131,8 @@ std::string assign(Config& cfg, const SettingAccess& row, const toml::node& node
       if (!row.spec.choices.empty() && !inChoices(row.spec.choices, v)) {
         return tomlQuote(v) + " is not one of " + std::string(row.spec.choices);
       }
-      trial.*std::get<std::string Config::*>(row.member) = v;
+      if (auto problem = checkShape(key, v); !problem.empty()) return problem;
+      cfg.*std::get<std::string Config::*>(row.member) = v;
       break;
     }
     case Type::StringList: {
@@ -141,12 +142,11 @@ std::string assign(Config& cfg, const SettingAccess& row, const toml::node& node
         if (!e.is_string()) return "expected an array of strings, found " + typeName(e.type()) + " in it";
         v.push_back(e.as_string()->get());
       }
-      trial.*std::get<std::vector<std::string> Config::*>(row.member) = std::move(v);
+      if (auto problem = checkShape(key, v); !problem.empty()) return problem;
+      cfg.*std::get<std::vector<std::string> Config::*>(row.member) = std::move(v);
       break;
     }
   }
-  if (auto problem = checkShape(key, trial, row); !problem.empty()) return problem;
-  cfg = std::move(trial);
   return "";
 }
 
