@@ -1,4 +1,6 @@
-// A scratch folder for one test, removed when the test ends (even when it fails).
+// TempDir: a scratch folder for one test (under GoogleTest's TempDir), removed with all
+// its files when the test ends, even when it fails. One per test, one thread; creation
+// failure fails the test rather than writing somewhere else.
 #pragma once
 
 #include <gtest/gtest.h>

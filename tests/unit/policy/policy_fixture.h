@@ -1,5 +1,7 @@
-// Test helpers for the policy engine: shipped policies loaded from the source tree, and
-// transactions carrying exactly one kind of finding, named as in the test tables.
+// Test helpers for the policy engine: shipped policies loaded from the source tree,
+// policies parsed from text, and transactions carrying exactly one kind of finding,
+// named as in the test tables (the names follow the policy's rule names). Plain values;
+// a policy that fails to load fails the calling test.
 #pragma once
 
 #include <gtest/gtest.h>
