@@ -1,10 +1,9 @@
-// SignCheck: the check that DKIM-signs outbound mail (txn.outbound), and the factory
-// that builds it from a config snapshot: key table (keys loaded and checked at build,
-// before privileges are dropped), signing rules, canonicalization, self-check and the
-// signing-error action. The factory is immutable and shared; each SignCheck belongs to
-// one Session (one thread at a time) and keeps one message's signer. Mail content is
-// untrusted; a message that should be signed but cannot be follows
-// dkim.sign_error_action (default tempfail 451 4.3.0), never leaves with a bad signature.
+// SignCheck DKIM-signs outbound mail (txn.outbound); SignCheckFactory builds it from a
+// config snapshot: keys loaded and checked at build (before privileges are dropped),
+// signing rules, canonicalization, self-check, signing-error action. The factory is
+// immutable and shared; a SignCheck belongs to one Session (one thread at a time). Mail
+// is untrusted; a message that cannot be signed follows dkim.sign_error_action (default
+// tempfail 451 4.3.0) and never leaves with a bad signature.
 #pragma once
 
 #include <memory>

@@ -1,10 +1,9 @@
-// The sign-then-verify self-check: a fresh DKIM-Signature is verified with OpenSSL
-// against the public half of the private key that made it, by a second, independent
-// implementation of RFC 6376 header selection and canonicalization (3.4.1/3.4.2, 3.7),
-// before the header may be added. It exists because libopendkim can make signatures
-// nobody verifies (probed: its Ed25519 signatures with c=simple headers fail in dkimpy
-// and in libopendkim itself). Stateless, thread-safe; header bytes are untrusted and
-// only hashed. Returns false with a reason; never throws for bad data.
+// Sign-then-verify self-check: a fresh DKIM-Signature is checked with OpenSSL against the
+// public half of its private key by an independent RFC 6376 header selection and
+// canonicalization, before the header may be added (libopendkim can sign what nobody
+// verifies: its c=simple Ed25519 signatures fail in dkimpy and in libopendkim itself).
+// Stateless, thread-safe; header bytes are untrusted and only hashed. Returns false
+// with a reason; never throws for bad data.
 #pragma once
 
 #include <string>

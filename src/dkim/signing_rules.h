@@ -1,10 +1,9 @@
-// SigningRules: the ordered [[dkim.signing]] table that maps an author (From) address
-// to the names of the keys that sign its mail. Patterns: "user@domain" (exact
-// address), "*@domain" or "domain" (any address at that domain), ".domain" (any
-// subdomain, not the domain itself). First matching rule wins. Optional fallback for
-// subdomains: the nearest parent domain's rule or keys (dkim.sign_subdomains_with_org_key).
-// Built once per snapshot, immutable, shared by all threads. The From address it is
-// asked about is untrusted; matching is case-insensitive and never throws.
+// SigningRules: the ordered [[dkim.signing]] table mapping an author (From) address to
+// key names. Patterns: "user@domain", "*@domain" or "domain" (that domain), ".domain"
+// (strict subdomains). First matching rule wins; optional fallback for subdomains to the
+// nearest parent's rule or keys (dkim.sign_subdomains_with_org_key). Built once per
+// snapshot, immutable, shared by all threads. The address asked about is untrusted;
+// matching is case-insensitive and never throws.
 #pragma once
 
 #include <optional>
