@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -23,7 +24,11 @@ class FakeResolver final : public Resolver {
   void add(std::string_view name, RrType type, Record record);
   void addTxt(std::string_view name, std::string text);
   void addTxt(std::string_view name, std::vector<std::string> strings);  // one RR, many strings
-  void addSpf(std::string_view name, std::string text);                  // type 99
+  // Makes addTxt(name, {"v=DKIM1; p=AB", "CD"}) unambiguous (one RR, two strings).
+  void addTxt(std::string_view name, std::initializer_list<std::string> strings) {
+    addTxt(name, std::vector<std::string>(strings));
+  }
+  void addSpf(std::string_view name, std::string text);  // type 99
   void addA(std::string_view name, std::string address);
   void addAaaa(std::string_view name, std::string address);
   void addMx(std::string_view name, std::uint16_t preference, std::string_view exchange);

@@ -96,6 +96,17 @@ TEST(FakeResolver, MultiStringTxtKeepsStringsAndJoins) {
   EXPECT_EQ(a.records[0].strings, (std::vector<std::string>{"v=DKIM1; p=AB", "CD"}));
 }
 
+TEST(FakeResolver, BracedStringsAreOneRecord) {
+  FakeResolver f;
+  f.addTxt("d.example", {"v=spf1 ", "-all"});
+  f.addTxt("d.example", "second");
+  Answer a = f.answer("d.example", RrType::TXT);
+  ASSERT_EQ(a.records.size(), 2u);
+  EXPECT_EQ(a.records[0].text, "v=spf1 -all");
+  EXPECT_EQ(a.records[0].strings.size(), 2u);
+  EXPECT_EQ(a.records[1].strings, (std::vector<std::string>{"second"}));
+}
+
 TEST(FakeResolver, MxKeepsPreference) {
   FakeResolver f;
   f.addMx("d.example", 20, "b.example");
