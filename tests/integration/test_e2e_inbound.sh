@@ -7,7 +7,8 @@
 #  (2) spoofed From of a p=reject domain from an unauthorised IP -> 550 5.7.26, nothing
 #      delivered;
 #  (3) forged "Authentication-Results: <our authserv-id>; dmarc=pass" -> delivered with
-#      the forged header gone, a third party's A-R kept and ours present.
+#      the forged header gone, a third party's A-R kept and ours present;
+#  (2q) spoofed From of a p=quarantine domain -> accepted and held (smfi_quarantine).
 # Everything started is stopped by PID (and postfix stop) on exit, pass or fail.
 set -uo pipefail
 : "${VOUCH_BIN:?}" "${VOUCH_SOURCE_DIR:?}"
@@ -31,7 +32,16 @@ _dmarc           IN TXT "v=DMARC1; p=reject"
 sel1._domainkey  IN TXT $keytxt
 ZONE
 
-unbound_start "$E2E_DIR/example.com.zone" || exit 1
+cat >"$E2E_DIR/hold.example.zone" <<'ZONE'
+$ORIGIN hold.example.
+@                IN SOA ns1 hostmaster 1 3600 600 86400 300
+@                IN NS  ns1
+ns1              IN A   127.0.0.1
+@                IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+_dmarc           IN TXT "v=DMARC1; p=quarantine"
+ZONE
+
+unbound_start "$E2E_DIR/example.com.zone" "$E2E_DIR/hold.example.zone" || exit 1
 sink_start || { echo "smtp-sink did not start"; exit 1; }
 vouch_config '' && sed -i 's/^name = "monitor"$/name = "default"/' "$E2E_DIR/vouch/vouch.conf"
 vouch_start || exit 1
@@ -102,6 +112,20 @@ else
   head -n1 "$E2E_DIR/h3" | grep -q '^Authentication-Results: mx.vouch-test.example;' &&
     ok "(3) ours on top" || fail "(3) ours not on top"
 fi
+
+# --- (2q) spoofed From of a p=quarantine domain -> accepted, held by Postfix (smfi_quarantine)
+before=$(sink_count)
+make_message boss@hold.example >"$E2E_DIR/m4.eml"
+send --xclient-addr 198.51.100.99 --xclient-name unknown --ehlo spoofer.example.net \
+  --from boss@hold.example --to rcpt@example.net --data "$E2E_DIR/m4.eml"
+reply=$(send_reply)
+case $reply in *" 250 "*) ok "(2q) client told: $reply" ;; *) fail "(2q) expected 250, got: $reply" ;; esac
+held=0
+for i in $(seq 50); do postfix_log | grep -q 'milter-hold' && { held=1; break; }; sleep 0.1; done
+[ "$held" = 1 ] && ok "(2q) held by Postfix: $(postfix_log | grep -o 'milter-hold: .*' | head -n1 | cut -c1-90)" ||
+  fail "(2q) no milter-hold in the Postfix log"
+sleep 1
+[ "$(sink_count)" = "$before" ] && ok "(2q) held message not delivered" || fail "(2q) quarantined message delivered"
 
 grep -q 'ThreadSanitizer\|AddressSanitizer\|runtime error' "$VOUCH_LOG" && fail "sanitizer report in vouch log"
 vouch_stop
