@@ -111,6 +111,9 @@ void onResult(void* arg, int err, ub_result* result) {
   }
 }
 
+// How long a waiter waits for a callback that won the race against its ub_cancel.
+constexpr std::chrono::milliseconds kDeliveryGrace{1000};
+
 // The Pending handed to callers. Dropping it unanswered cancels the query.
 class UnboundPending final : public Pending {
  public:
@@ -132,11 +135,15 @@ class UnboundPending final : public Pending {
       // The caller's own deadline passed first; the query stays alive for a later wait.
       return failure(Status::Timeout, "caller deadline passed");
     }
-    core_->cancel(
-        state_.get(),
-        failure(Status::Timeout, "no answer within " + std::to_string(core_->timeoutMs) + " ms"));
-    std::lock_guard lock(state_->mutex);
-    return state_->answer;
+    Answer late =
+        failure(Status::Timeout, "no answer within " + std::to_string(core_->timeoutMs) + " ms");
+    core_->cancel(state_.get(), late);
+    // When cancel lost the race, the callback is delivering right now: wait for it.
+    std::unique_lock lock(state_->mutex);
+    if (state_->ready.wait_for(lock, kDeliveryGrace, [this] { return state_->done; })) {
+      return state_->answer;
+    }
+    return late;
   }
 
  private:
