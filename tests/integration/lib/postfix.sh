@@ -5,7 +5,8 @@
 #
 #   . "$VOUCH_SOURCE_DIR/tests/integration/lib/postfix.sh"
 #   trap e2e_cleanup EXIT
-#   e2e_init                      # E2E_DIR (temp dir, world-readable: vouch drops root)
+#   e2e_init                      # E2E_DIR (temp dir, world-readable: vouch drops root);
+#                                 # exits 77 (skipped) when not root
 #   sink_start                    # SINK_PORT, SINK_DIR (one file per message received)
 #   vouch_config EXTRA_TOML       # writes $E2E_DIR/vouch/vouch.conf; VOUCH_PORT
 #   vouch_start                   # VOUCH_PID, VOUCH_LOG; waits until it listens
@@ -29,6 +30,10 @@ e2e_free_port() {
 }
 
 e2e_init() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "skipped: a private Postfix instance needs root"
+    exit 77
+  fi
   E2E_DIR=$(mktemp -d /tmp/vouch-e2e.XXXXXX) || return 1
   chmod 755 "$E2E_DIR"
   export E2E_DIR
