@@ -4,6 +4,8 @@
 // author address is taken from the strictly parsed From (src/mail), never guessed.
 #include "dkim/sign_check.h"
 
+#include <iostream>
+
 #include "mail/from_header.h"
 
 namespace vouch::dkim {
@@ -18,7 +20,11 @@ std::shared_ptr<const core::CheckFactory> SignCheckFactory::create(
     const config::Config& config, std::shared_ptr<Library> library,
     std::vector<config::Error>& errors) {
   std::vector<std::string> warnings;
-  return build(config, std::move(library), errors, warnings);
+  auto factory = build(config, std::move(library), errors, warnings);
+  // This entry point has no Logger; stderr reaches the admin at start-up and reload
+  // (journal, terminal). Callers with a Logger use build() and log them instead.
+  for (const auto& w : warnings) std::cerr << "vouch: warning: " << w << "\n";
+  return factory;
 }
 
 std::shared_ptr<const SignCheckFactory> SignCheckFactory::build(

@@ -179,6 +179,22 @@ TEST_F(SignCheckTest, SignatureLifetimeAddsXTag) {
   EXPECT_EQ(std::stol(tagValue(v, "x")) - std::stol(tagValue(v, "t")), 3600);
 }
 
+TEST_F(SignCheckTest, WeakRsaKeyIsUsedWithAWarningNamingTheFile) {
+  std::string err;
+  auto weak = PrivateKey::generate(KeyAlgorithm::Rsa, 1024, err);
+  const std::string path = dir_ + "/weak.private";
+  std::ofstream(path) << weak->pem();
+  ::chmod(path.c_str(), 0600);
+  cfg_.dkimKeys[0].keyFile = path;
+  std::vector<config::Error> errors;
+  std::vector<std::string> warnings;
+  auto f = SignCheckFactory::build(cfg_, library_, errors, warnings);
+  ASSERT_TRUE(f);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find(path + ": RSA key of 1024 bits is weak"), std::string::npos) << warnings[0];
+  EXPECT_EQ(f->keys().find("ex-rsa")->key->bits(), 1024u);
+}
+
 TEST_F(SignCheckTest, UnusableKeysAreStartupErrorsNamingFileAndLine) {
   struct Case { std::string name; std::function<void(config::Config&)> breakIt; std::string file; int line; std::string part; };
   const std::string missing = dir_ + "/missing.private";
