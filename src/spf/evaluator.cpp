@@ -23,6 +23,15 @@ Limits Limits::fromConfig(const config::Config& cfg) {
   return l;
 }
 
+std::string safeReason(std::string_view text) {
+  std::string out(text.substr(0, kMaxReason));
+  for (char& c : out) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u > 0x7e) c = '?';
+  }
+  return out;
+}
+
 void splitSender(std::string_view sender, std::string& localPart, std::string& domain) {
   auto at = sender.rfind('@');
   if (at == std::string_view::npos) {
@@ -94,9 +103,9 @@ Outcome Evaluation::run() {
   }
   HostResult r = checkHost(senderDomain_, false);
   out_.result = r.result;
-  out_.reason = std::move(r.reason);
+  out_.reason = safeReason(r.reason);
   out_.explanation = std::move(r.explanation);
-  out_.mechanism = std::move(r.mechanism);
+  out_.mechanism = safeReason(r.mechanism);
   return out_;
 }
 

@@ -64,6 +64,10 @@ class Evaluator {
   Limits limits_;
 };
 
+// Reasons quote record and domain text from outside: printable ASCII, at most this long.
+inline constexpr std::size_t kMaxReason = 200;
+std::string safeReason(std::string_view text);
+
 // Splits a sender into local part and domain (last '@'); an empty local part becomes
 // "postmaster" (RFC 7208 4.3). A sender without '@' is taken as a domain.
 void splitSender(std::string_view sender, std::string& localPart, std::string& domain);

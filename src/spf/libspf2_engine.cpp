@@ -125,8 +125,8 @@ Outcome Libspf2Engine::check(const Request& request, dns::Deadline deadline) con
   const char* detail = SPF_response_messages(resp.get()) > 0
                            ? SPF_error_message(SPF_response_message(resp.get(), 0))
                            : nullptr;
-  out.reason = "libspf2: " + std::string(detail ? std::string_view(detail).substr(0, 200)
-                                                : std::string_view(SPF_strerror(SPF_response_errcode(resp.get()))));
+  out.reason = safeReason("libspf2: " + std::string(detail ? std::string_view(detail)
+                                                           : std::string_view(SPF_strerror(SPF_response_errcode(resp.get())))));
   if (stats.queryCapHit) {
     out.result = core::Result::PermError;
     out.reason = "too many DNS lookups";

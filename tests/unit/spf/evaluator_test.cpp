@@ -190,6 +190,21 @@ TEST(Evaluator, ExplanationRules) {
   EXPECT_EQ(run(dns, "192.0.2.1", "a\r\nb@example.com").explanation, "a??b");
 }
 
+TEST(Evaluator, ReasonsAreBoundedAndPrintable) {
+  dns::FakeResolver dns;
+  dns.addTxt("example.com", "v=spf1 " + std::string(500, 'x') + "\x01\x7f -all");
+  Outcome o = run(dns, "192.0.2.1", "u@example.com");
+  EXPECT_EQ(o.result, Result::PermError);
+  EXPECT_EQ(o.reason.size(), kMaxReason);
+  EXPECT_EQ(o.reason.rfind("syntax error at example.com: unknown mechanism", 0), 0u) << o.reason;
+  dns::FakeResolver ctl;
+  ctl.addTxt("example.com", "v=spf1 a:\x01\x02.example.com -all");
+  Outcome c = run(ctl, "192.0.2.1", "u@example.com");
+  EXPECT_EQ(c.result, Result::PermError);
+  EXPECT_TRUE(std::all_of(c.reason.begin(), c.reason.end(), [](char ch) { return ch >= 0x20 && ch < 0x7f; }))
+      << c.reason;
+}
+
 TEST(Evaluator, IncludeIgnoresExpRedirectUsesTarget) {
   dns::FakeResolver dns;
   dns.addTxt("example.com", "v=spf1 exp=one.example.com redirect=two.example.com");
