@@ -108,8 +108,9 @@ bool readFile(const fs::path& p, std::string& out, std::string& why) {
 }
 
 // The drop-in folder: conf.d/ beside the main file; when the main file itself sits in a
-// folder named conf.d (the repository layout), that folder.
-std::vector<fs::path> dropIns(const fs::path& mainFile) {
+// folder named conf.d (the repository layout), that folder. Only *.conf files count, not
+// hidden ones (editor lock and swap files start with '.').
+std::vector<fs::path> dropIns(const fs::path& mainFile, std::vector<Error>& errors) {
   const fs::path dir = mainFile.parent_path().empty() ? fs::path(".") : mainFile.parent_path();
   std::error_code ec;
   fs::path folder = dir / "conf.d";
@@ -121,9 +122,14 @@ std::vector<fs::path> dropIns(const fs::path& mainFile) {
     folder = dir;
   }
   std::vector<fs::path> out;
-  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+  fs::directory_iterator it(folder, ec);
+  if (ec) {
+    errors.push_back({folder.string(), 0, "drop-in folder cannot be read: " + ec.message()});
+    return {};
+  }
+  for (const auto& entry : it) {
     const auto& p = entry.path();
-    if (p.extension() != ".conf" || !entry.is_regular_file(ec)) continue;
+    if (p.extension() != ".conf" || p.filename().string().front() == '.' || !entry.is_regular_file(ec)) continue;
     if (fs::equivalent(p, mainFile, ec)) continue;  // the main file is not its own drop-in
     out.push_back(p);
   }
@@ -164,7 +170,7 @@ LoadResult load(const std::string& mainFile) {
   }
   cfg.files.push_back(mainFile);
   applyText(text, mainFile, cfg.directory, cfg, errors);
-  for (const auto& p : dropIns(main)) {
+  for (const auto& p : dropIns(main, errors)) {
     const std::string name = p.string();
     cfg.files.push_back(name);
     if (!readFile(p, text, why)) {

@@ -30,6 +30,7 @@ TEST(DropIns, LexicalOrderLaterOverridesScalars) {
   d.write("conf.d/10-a.conf", "[dkim]\nmax_signatures = 7\n[dns]\ntimeout_ms = 2000\n");
   d.write("conf.d/30-c.conf.example", "[dkim]\nmax_signatures = 40\n");
   d.write("conf.d/notes.txt", "not toml at all [");
+  d.write("conf.d/.10-a.conf.swp.conf", "not toml at all [");  // hidden: an editor's
   const auto r = load(main);
   ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].toString());
   EXPECT_EQ(r.config->dkim_max_signatures, 9);
@@ -152,6 +153,25 @@ TEST(Show, EffectiveConfigLoadsBackAndNamesOrigins) {
   auto body = [](const std::string& s) { return s.substr(s.find("\n\n[")); };  // past "# read:" lines
   EXPECT_EQ(body(describeConfig(*again.config, false)), body(describeConfig(cfg, false)));
   EXPECT_EQ(again.config->dkimSigning[0].from, cfg.dkimSigning[0].from);
+}
+
+}  // namespace
+}  // namespace vouch::config
+
+namespace vouch::config {
+namespace {
+
+TEST(DropIns, UnreadableDropInFolderIsAnError) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads any folder";
+  testing::TempDir d;
+  const auto main = d.write("vouch.conf", "");
+  d.write("conf.d/10-a.conf", "");
+  std::filesystem::permissions(d.path() + "/conf.d", std::filesystem::perms::none);
+  const auto r = load(main);
+  std::filesystem::permissions(d.path() + "/conf.d", std::filesystem::perms::owner_all);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].file, d.path() + "/conf.d");
+  EXPECT_NE(r.errors[0].message.find("drop-in folder cannot be read"), std::string::npos);
 }
 
 }  // namespace
