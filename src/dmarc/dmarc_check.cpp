@@ -7,6 +7,7 @@
 
 #include "dmarc/dmarc_check.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "dmarc/auth_result.h"
@@ -84,26 +85,32 @@ class DmarcCheck final : public core::Check {
   }
 
   core::DmarcFinding evaluate(const mail::FromAnalysis& from, const core::Findings& findings) {
-    const bool usable = !from.domains.empty() && from.finding.problem != "unparsable" &&
-                        from.finding.problem != "no-domain" && from.finding.problem != "none";
-    if (!usable || from.domains.size() > shared_->maxAuthorDomains) {
+    // Parsed domains, plus what a lenient reader could take from an unparsable From:
+    // each is judged and the strictest outcome kept.
+    std::vector<std::string> domains = from.domains;
+    for (const std::string& d : from.suspectDomains) {
+      if (std::find(domains.begin(), domains.end(), d) == domains.end()) domains.push_back(d);
+    }
+    const bool noAuthor = from.finding.problem == "none" || from.finding.problem == "no-domain";
+    if (domains.empty() || noAuthor || domains.size() > shared_->maxAuthorDomains) {
       core::DmarcFinding f;
       f.result = core::Result::PermError;
       f.policy = "none";
       f.domain = from.finding.domain;
-      f.reason = from.domains.size() > shared_->maxAuthorDomains
-                     ? std::to_string(from.domains.size()) + " author domains, more than dmarc.max_author_domains"
+      f.reason = domains.size() > shared_->maxAuthorDomains
+                     ? std::to_string(domains.size()) + " author domains, more than dmarc.max_author_domains"
                      : "no usable RFC5322.From domain (" + from.finding.problem + ")";
       return f;
     }
     const auto deadline = dns::Clock::now() + shared_->deadline;
     core::DmarcFinding worst;
     bool first = true;
-    for (const std::string& domain : from.domains) {
+    for (const std::string& domain : domains) {
       core::DmarcFinding f = shared_->evaluator.evaluate(domain, findings, *shared_->resolver, deadline, &prefetch_);
       if (first || severity(f) > severity(worst)) worst = std::move(f);
       first = false;
     }
+    if (from.finding.problem == "unparsable") worst.reason = "From unparsable, strictest of its domains: " + worst.reason;
     return worst;
   }
 

@@ -8,8 +8,38 @@
 #include <algorithm>
 
 #include "mail/header_unfold.h"
+#include "mail/idna.h"
 
 namespace vouch::mail {
+
+namespace {
+
+bool domainByte(unsigned char c) {
+  return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == '_';
+}
+
+void addDistinct(std::vector<std::string>& out, const std::string& d) {
+  if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+}
+
+}  // namespace
+
+std::vector<std::string> suspectDomains(std::string_view headerValue, std::size_t max) {
+  std::vector<std::string> out;
+  const std::string v = unfold(headerValue.substr(0, ParseLimits{}.maxBytes));
+  for (std::size_t at = v.find('@'); at != std::string::npos && out.size() < max; at = v.find('@', at + 1)) {
+    std::size_t end = at + 1;
+    while (end < v.size() && domainByte(static_cast<unsigned char>(v[end]))) ++end;
+    std::string_view cand(v.data() + at + 1, end - at - 1);
+    while (!cand.empty() && cand.front() == '.') cand.remove_prefix(1);
+    while (!cand.empty() && cand.back() == '.') cand.remove_suffix(1);
+    std::string d = asciiLower(cand);
+    if (hasNonAscii(d) && !toALabel(d, d)) continue;
+    if (isHostName(d)) addDistinct(out, d);
+  }
+  return out;
+}
 
 FromAnalysis analyzeFromValues(const std::vector<std::string_view>& values, const ParseLimits& limits) {
   FromAnalysis a;
@@ -26,6 +56,7 @@ FromAnalysis analyzeFromValues(const std::vector<std::string_view>& values, cons
     if (!list.ok()) {
       unparsable = true;
       if (a.detail.empty()) a.detail = list.error;
+      for (const std::string& d : suspectDomains(v, limits.maxMailboxes)) addDistinct(a.suspectDomains, d);
       continue;
     }
     if (list.mailboxes.empty()) {

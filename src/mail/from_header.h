@@ -17,8 +17,15 @@ namespace vouch::mail {
 struct FromAnalysis {
   core::FromFinding finding;
   std::vector<std::string> domains;  // distinct valid author domains, in order of appearance
+  // When a From header does not parse: every host name that follows an '@' in it, i.e.
+  // what a lenient reader (an MUA, another filter) might show as the author. DMARC
+  // judges each, so a malformed From cannot hide a domain that publishes a policy.
+  std::vector<std::string> suspectDomains;
   std::string detail;                // human reason for a problem (parser error, ...)
 };
+
+// The suspect domains of one header value (lenient scan; bounded by `max`).
+std::vector<std::string> suspectDomains(std::string_view headerValue, std::size_t max);
 
 // Looks at every header named From (any case). With more than one From header the
 // problem is "multiple" even if they agree; `domain` is still set when all addresses of

@@ -116,6 +116,20 @@ TEST_F(DmarcCheckTest, SeveralDomainsKeepTheStrictest) {
   EXPECT_EQ(run.txn.findings.dmarc->policy, "reject");
 }
 
+TEST_F(DmarcCheckTest, UnparsableFromCannotHideAPolicy) {
+  auto check = make();
+  Msg run;
+  run.txn.findings.spf = core::SpfFinding{core::Result::Pass, "mailfrom", "other.example", "x@other.example", "", ""};
+  drive(*check, run, {{"From", " boss@example.org <x@other.example>"}});
+  EXPECT_EQ(run.txn.findings.from->problem, "unparsable");
+  ASSERT_TRUE(run.txn.findings.dmarc);
+  // other.example passes (aligned SPF) but example.org fails with p=reject: kept.
+  EXPECT_EQ(run.txn.findings.dmarc->result, core::Result::Fail);
+  EXPECT_EQ(run.txn.findings.dmarc->domain, "example.org");
+  EXPECT_EQ(run.txn.findings.dmarc->policy, "reject");
+  EXPECT_NE(run.txn.findings.dmarc->reason.find("From unparsable"), std::string::npos);
+}
+
 TEST_F(DmarcCheckTest, TooManyDomainsIsPermerror) {
   cfg_.dmarc_max_author_domains = 2;
   auto check = make();
@@ -143,8 +157,11 @@ TEST_F(DmarcCheckTest, FromProblemsAreRecorded) {
     ASSERT_TRUE(run.txn.findings.from);
     EXPECT_EQ(run.txn.findings.from->problem, c.problem);
     ASSERT_TRUE(run.txn.findings.dmarc);
-    // Two From headers naming one domain are still evaluated; the policy decides.
-    const auto want = c.problem == "multiple" ? core::Result::Fail : core::Result::PermError;
+    // Two From headers naming one domain are still evaluated, and so is every domain a
+    // lenient reader could see in an unparsable From (example.org: p=reject); the
+    // policy decides what the From problem itself means.
+    const bool judged = c.problem == "multiple" || c.problem == "unparsable";
+    const auto want = judged ? core::Result::Fail : core::Result::PermError;
     EXPECT_EQ(run.txn.findings.dmarc->result, want) << c.problem;
     EXPECT_FALSE(run.txn.findings.notes.empty());
   }

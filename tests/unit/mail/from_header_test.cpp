@@ -58,6 +58,37 @@ const FromCase kFrom[] = {
 INSTANTIATE_TEST_SUITE_P(Table, FromCases, ::testing::ValuesIn(kFrom),
                          [](const auto& info) { return std::string(info.param.name); });
 
+struct SuspectCase {
+  const char* name;
+  std::string value;
+  std::vector<std::string> domains;
+};
+
+class SuspectCases : public ::testing::TestWithParam<SuspectCase> {};
+
+TEST_P(SuspectCases, Finds) { EXPECT_EQ(suspectDomains(GetParam().value, 10), GetParam().domains); }
+
+const SuspectCase kSuspects[] = {
+    {"addr_then_angle", " service@Bank.example <x@attacker.example>", {"bank.example", "attacker.example"}},
+    {"unbalanced", " Boss <boss@bank.example", {"bank.example"}},
+    {"trailing_dot", " a@bank.example.", {"bank.example"}},
+    {"quoted_and_comment", " \"a@one.example\" (b@two.example) c@one.example", {"one.example", "two.example"}},
+    {"fullwidth", " a@\xef\xbd\x82\xef\xbd\x81\xef\xbd\x8e\xef\xbd\x8b.example <", {"bank.example"}},
+    {"literal_skipped", " a@[192.0.2.1] <", {}},
+    {"no_at", " Joe Smith", {}},
+};
+
+INSTANTIATE_TEST_SUITE_P(Table, SuspectCases, ::testing::ValuesIn(kSuspects),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Suspects, OnlyForUnparsableHeaders) {
+  EXPECT_TRUE(analyzeFromValues({" a@bank.example"}).suspectDomains.empty());
+  const FromAnalysis a = analyzeFromValues({" a@bank.example <b@evil.example>"});
+  EXPECT_EQ(a.finding.problem, "unparsable");
+  EXPECT_EQ(a.suspectDomains, (std::vector<std::string>{"bank.example", "evil.example"}));
+  EXPECT_EQ(suspectDomains(" a@x.example b@y.example c@z.example", 2).size(), 2u);
+}
+
 struct UnfoldCase {
   const char* name;
   std::string in;
