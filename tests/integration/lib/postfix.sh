@@ -109,8 +109,8 @@ timeout_s = 60
 
 [dns]
 nameservers = ["127.0.0.1@${UNBOUND_PORT:-9}"]
-timeout_ms = 1500
-deadline_ms = 5000
+timeout_ms = 3000
+deadline_ms = 8000
 infra_host_ttl_s = 2
 
 [policy]
