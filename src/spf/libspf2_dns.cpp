@@ -6,6 +6,7 @@
 #include "spf/libspf2_dns.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -68,6 +69,7 @@ bool putString(SPF_dns_rr_t* rr, int idx, std::string_view s) {
 Libspf2Dns::Libspf2Dns(dns::Resolver& resolver, const Limits& limits, dns::Deadline deadline)
     : resolver_(resolver),
       queryCap_(limits.maxDnsTerms * (limits.maxMxNames + 2) + limits.maxPtrNames + 4),
+      maxVoid_(limits.maxVoidLookups),
       deadline_(deadline) {
   layer_ = static_cast<SPF_dns_server_t*>(std::calloc(1, sizeof(SPF_dns_server_t)));
   if (!layer_) return;
@@ -84,6 +86,23 @@ Libspf2Dns::~Libspf2Dns() {
 }
 
 void Libspf2Dns::destroy(SPF_dns_server_t* layer) { std::free(layer); }
+
+namespace {
+std::string lowerName(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+}  // namespace
+
+bool Libspf2Dns::voidLimitExceeded(std::string_view name, dns::RrType type) {
+  if (type == dns::RrType::TXT || derived_.count(lowerName(name))) return false;
+  ++stats_.voidLookups;
+  if (stats_.voidLookups <= maxVoid_) return false;
+  stats_.voidLimitHit = true;
+  return true;
+}
 
 SPF_dns_rr_t* Libspf2Dns::lookup(SPF_dns_server_t* layer, const char* domain, ns_type type, int) {
   return static_cast<Libspf2Dns*>(layer->hook)->answer(layer, domain, type);
@@ -115,6 +134,10 @@ SPF_dns_rr_t* Libspf2Dns::answer(SPF_dns_server_t* layer, const char* domain, ns
     case dns::Status::Timeout: herrno = TRY_AGAIN; break;
   }
   if (stats_.queries == 1 && herrno == TRY_AGAIN) stats_.firstLookupTemporary = true;
+  std::string_view qname(name, nameLen);
+  // Past the void limit libspf2 is told TRY_AGAIN, which ends its evaluation; the engine
+  // reports permerror (RFC 7208 4.6.4).
+  if (herrno != NETDB_SUCCESS && herrno != TRY_AGAIN && voidLimitExceeded(qname, rrType)) herrno = TRY_AGAIN;
   SPF_dns_rr_t* rr = SPF_dns_rr_new_init(layer, name, type, static_cast<int>(a.ttl), herrno);
   if (!rr || herrno != NETDB_SUCCESS) return rr;
   int n = 0;
@@ -133,12 +156,13 @@ SPF_dns_rr_t* Libspf2Dns::answer(SPF_dns_server_t* layer, const char* domain, ns
       auto target = rawName(record.text);
       if (target && !target->empty() && target->back() == '.') target->pop_back();
       if (!target || target->empty() || target->size() > kMaxName) continue;
+      derived_.insert(lowerName(*target));
       ok = putString(rr, n, *target);
     }
     if (ok) ++n;
   }
   rr->num_rr = n;
-  if (n == 0) rr->herrno = NO_DATA;
+  if (n == 0) rr->herrno = voidLimitExceeded(qname, rrType) ? TRY_AGAIN : NO_DATA;
   return rr;
 }
 

@@ -14,6 +14,9 @@ extern "C" {
 #include <spf2/spf.h>
 }
 
+#include <set>
+#include <string>
+
 #include "spf/evaluator.h"
 
 namespace vouch::spf::detail {
@@ -25,6 +28,8 @@ struct LayerStats {
   bool queryCapHit = false;    // more lookups than any RFC-conforming evaluation needs
   bool deadlineHit = false;
   bool firstLookupTemporary = false;  // the sender domain's own TXT lookup failed
+  unsigned voidLookups = 0;
+  bool voidLimitHit = false;  // libspf2 has no void limit; the layer enforces it
 };
 
 class Libspf2Dns {
@@ -41,9 +46,13 @@ class Libspf2Dns {
   static SPF_dns_rr_t* lookup(SPF_dns_server_t* layer, const char* domain, ns_type type, int shouldCache);
   static void destroy(SPF_dns_server_t* layer);
   SPF_dns_rr_t* answer(SPF_dns_server_t* layer, const char* domain, ns_type type);
+  // Counts a void answer to a mechanism's own lookup; true once past the limit.
+  bool voidLimitExceeded(std::string_view name, dns::RrType type);
 
   dns::Resolver& resolver_;
   unsigned queryCap_;
+  unsigned maxVoid_;
+  std::set<std::string> derived_;  // MX and PTR targets: their address lookups are not terms
   dns::Deadline deadline_;
   LayerStats stats_;
   SPF_dns_server_t* layer_ = nullptr;

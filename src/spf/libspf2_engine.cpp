@@ -114,6 +114,7 @@ Outcome Libspf2Engine::check(const Request& request, dns::Deadline deadline) con
   ResponsePtr resp(raw);
   const auto& stats = layer.stats();
   out.dnsQueries = stats.queries;
+  out.voidLookups = stats.voidLookups;
   if (!resp) {
     out.result = core::Result::TempError;
     out.reason = "libspf2 gave no response";
@@ -130,6 +131,9 @@ Outcome Libspf2Engine::check(const Request& request, dns::Deadline deadline) con
   if (stats.queryCapHit) {
     out.result = core::Result::PermError;
     out.reason = "too many DNS lookups";
+  } else if (stats.voidLimitHit) {
+    out.result = core::Result::PermError;
+    out.reason = "too many void DNS lookups (limit " + std::to_string(limits_.maxVoidLookups) + ")";
   } else if (stats.deadlineHit) {
     out.result = core::Result::TempError;
     out.reason = "SPF time budget exhausted";
