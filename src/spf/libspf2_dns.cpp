@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 #include <cstdlib>
 #include <cstring>
 
@@ -38,10 +39,45 @@ bool isAscii(std::string_view s) {
   });
 }
 
+// ip4:x/0 and ip6:x/0 (valid, but refused by libspf2) as two /1 halves, same qualifier.
+std::string splitZeroCidr(std::string_view term) {
+  std::string q = (term[0] == '+' || term[0] == '-' || term[0] == '~' || term[0] == '?') ? std::string(1, term[0]) : "";
+  std::string lower(term.substr(q.size()));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.size() < 6 || lower.compare(lower.size() - 2, 2, "/0") != 0) return std::string(term);
+  if (lower.rfind("ip4:", 0) == 0) return q + "ip4:0.0.0.0/1 " + q + "ip4:128.0.0.0/1";
+  if (lower.rfind("ip6:", 0) == 0) return q + "ip6:::/1 " + q + "ip6:8000::/1";
+  return std::string(term);
+}
+
+// The record as libspf2 should see it: without what RFC 7208 says to ignore and
+// libspf2 does not (unknown modifiers, whose names libspf2 refuses when they hold '.',
+// '-' or '_'; redirect= in a record that has "all", 6.1), and with /0 networks split.
+std::string forLibspf2(std::string_view text, const Record& record) {
+  std::string out(text.substr(0, 6));
+  std::size_t i = 6;
+  while (i < text.size()) {
+    std::size_t end = std::min(text.find(' ', i), text.size());
+    std::string_view term = text.substr(i, end - i);
+    i = end + 1;
+    if (term.empty()) continue;
+    auto stop = term.find_first_of(":/=");
+    if (stop != std::string_view::npos && term[stop] == '=') {
+      std::string name(term.substr(0, stop));
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (name != "exp" && !(name == "redirect" && !record.hasAll)) continue;
+    }
+    out += ' ';
+    out += splitZeroCidr(term);
+  }
+  return out;
+}
+
 // The text libspf2 may compile for this TXT string, or nullopt to leave it out.
 std::optional<std::string> screenTxt(const std::string& text, bool& refused) {
   if (isSpfRecord(text)) {
-    if (isAscii(text) && parseRecord(text).record) return text;
+    ParsedRecord parsed = isAscii(text) ? parseRecord(text) : ParsedRecord{};
+    if (parsed.record) return forLibspf2(text, *parsed.record);
     refused = true;
     return std::string(kRefusedRecord);
   }

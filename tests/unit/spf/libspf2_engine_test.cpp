@@ -99,6 +99,30 @@ TEST(Libspf2Engine, VoidLimitEnforcedByTheLayer) {
   }
 }
 
+// Records rewritten before libspf2 compiles them, without changing their RFC meaning.
+TEST(Libspf2Engine, RecordsRewrittenForLibspf2) {
+  struct Case {
+    const char* record;
+    const char* ip;
+    Result want;
+  } cases[] = {
+      {"v=spf1 ip4:10.0.0.0/0 -all", "192.0.2.1", Result::Pass},
+      {"v=spf1 -ip4:1.2.3.4/0 +all", "192.0.2.1", Result::Fail},
+      {"v=spf1 ip6:2001:db8::/0 -all", "2001:db8::1", Result::Pass},
+      {"v=spf1 ip6:::/0 -all", "192.0.2.1", Result::Fail},
+      {"v=spf1 moo.cow-far_out=man:dog/cat ip4:192.0.2.1 -all", "192.0.2.1", Result::Pass},
+      {"v=spf1 redirect=other.example.com ~all", "192.0.2.1", Result::SoftFail},
+      {"v=spf1 redirect=other.example.com", "192.0.2.1", Result::Pass},
+  };
+  for (const auto& c : cases) {
+    auto dns = std::make_shared<dns::FakeResolver>();
+    dns->addTxt("example.com", c.record);
+    dns->addTxt("other.example.com", "v=spf1 +all");
+    Outcome o = run(dns, c.ip, "user@example.com");
+    EXPECT_EQ(o.result, c.want) << c.record << ": " << o.reason;
+  }
+}
+
 TEST(Libspf2Engine, LoopsTerminate) {
   auto dns = std::make_shared<dns::FakeResolver>();
   dns->addTxt("example.com", "v=spf1 include:loop.example.com -all");
@@ -114,8 +138,9 @@ TEST(Libspf2Engine, DocumentedDeviations) {
   dns->addTxt("example.com", "v=spf1 -all");
   EXPECT_EQ(run(dns, "127.0.0.1", "user@example.com").result, Result::Pass);  // localhost free ride
   auto cidr0 = std::make_shared<dns::FakeResolver>();
-  cidr0->addTxt("example.com", "v=spf1 ip4:0.0.0.0/0 -all");
-  EXPECT_EQ(run(cidr0, "192.0.2.1", "user@example.com").result, Result::PermError);  // /0 refused
+  cidr0->addTxt("example.com", "v=spf1 a/0 -all");
+  cidr0->addA("example.com", "203.0.113.1");
+  EXPECT_EQ(run(cidr0, "192.0.2.1", "user@example.com").result, Result::PermError);  // a/0 refused
   auto exp = std::make_shared<dns::FakeResolver>();
   exp->addTxt("example.com", "v=spf1 -all exp=why.example.com");
   exp->addTxt("why.example.com", "%{i} is bad");
