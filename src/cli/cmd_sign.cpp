@@ -116,7 +116,8 @@ int runSign(const SignOptions& o) {
     }
   }
 
-  dkim::MessageSigner signer(library, canon, cfg->dkim_self_check);
+  dkim::MessageSigner signer(library, canon, cfg->dkim_self_check,
+                            dkim::HeaderPolicy::fromConfig(*cfg));
   ok = signer.start(keys, "cli", error);
   for (std::size_t i = 0; ok && i < msg.headers.size(); ++i)
     ok = signer.header(msg.headers[i].first, msg.headers[i].second, error);

@@ -48,24 +48,12 @@ std::shared_ptr<const SignCheckFactory> SignCheckFactory::build(
   settings.enabled = config.dkim_sign;
   settings.selfCheck = config.dkim_self_check;
   settings.tempfailOnError = config.dkim_sign_error_action != "accept";
+  settings.headers = HeaderPolicy::fromConfig(config);
   if (!Canonicalization::parse(config.dkim_canonicalization, settings.canon))
     origin("dkim.canonicalization: \"" + config.dkim_canonicalization + "\" is not valid");
   auto keys = KeyTable::build(config, errors, warnings);
   auto rules = SigningRules::build(config, errors);
   if (errors.size() != before || !keys || !rules) return nullptr;
-  // Probed (tests/conformance/dkim_sign_interop.cpp): libopendkim 2.11's Ed25519
-  // signatures with c=simple headers verify nowhere, not even in libopendkim. The
-  // self-check would catch each one; refusing the combination up front is clearer.
-  for (const auto& spec : config.dkimKeys) {
-    const KeyEntry* k = keys->find(spec.name);
-    if (k != nullptr && !settings.canon.relaxedHeader && k->key->algorithm() == KeyAlgorithm::Ed25519)
-      errors.push_back(errorAt(
-          spec.origin, "dkim key \"" + spec.name + "\": Ed25519 cannot sign with dkim.canonicalization \"" +
-                           config.dkim_canonicalization +
-                           "\" (libopendkim's simple-header Ed25519 signatures do not verify); "
-                           "use relaxed/relaxed or relaxed/simple"));
-  }
-  if (errors.size() != before) return nullptr;
 
   // x= is a library-wide option, so it is set here, while the snapshot's Library is
   // still private to the thread building the snapshot.
@@ -131,7 +119,8 @@ core::Flow SignCheck::onEndOfHeaders(core::Connection&, core::Transaction& txn) 
   if (txn.headersTruncated) return signingFailed(txn, "headers over the limit, cannot sign them all");
 
   auto signer = std::make_unique<MessageSigner>(factory_.library(), factory_.settings().canon,
-                                                factory_.settings().selfCheck);
+                                                factory_.settings().selfCheck,
+                                                factory_.settings().headers);
   std::string error;
   bool ok = signer->start(keys, txn.queueId, error);
   for (std::size_t i = 0; ok && i < txn.headers.size(); ++i)

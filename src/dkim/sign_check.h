@@ -25,6 +25,7 @@ struct SignSettings {
   Canonicalization canon;
   bool selfCheck = true;
   bool tempfailOnError = true;  // dkim.sign_error_action = tempfail
+  HeaderPolicy headers;          // for the Ed25519 (native) signer
 };
 
 class SignCheckFactory final : public core::CheckFactory {

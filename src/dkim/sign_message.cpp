@@ -35,7 +35,8 @@ std::string milterValue(std::string_view wire) {
 
 struct MessageSigner::Handle {
   const KeyEntry* key;
-  std::unique_ptr<DKIM, DkimFree> dkim;
+  std::unique_ptr<DKIM, DkimFree> dkim;    // RSA: libopendkim
+  std::unique_ptr<NativeSigner> native;    // Ed25519: our own
 };
 
 bool Canonicalization::parse(std::string_view text, Canonicalization& out) {
@@ -71,8 +72,8 @@ std::string libHeaderLine(std::string_view name, std::string_view value) {
 }
 
 MessageSigner::MessageSigner(std::shared_ptr<Library> library, Canonicalization canon,
-                             bool selfCheck)
-    : library_(std::move(library)), canon_(canon), selfCheck_(selfCheck) {}
+                             bool selfCheck, HeaderPolicy policy)
+    : library_(std::move(library)), canon_(canon), selfCheck_(selfCheck), policy_(std::move(policy)) {}
 
 MessageSigner::~MessageSigner() = default;
 
@@ -90,6 +91,12 @@ bool MessageSigner::start(const std::vector<const KeyEntry*>& keys, std::string_
       error = "signing key missing";
       return false;
     }
+    if (key->key->algorithm() == KeyAlgorithm::Ed25519) {
+      handles_.push_back({key, nullptr,
+                          std::make_unique<NativeSigner>(*key, policy_, canon_.relaxedHeader,
+                                                         canon_.relaxedBody)});
+      continue;
+    }
     const dkim_alg_t alg = key->key->algorithm() == KeyAlgorithm::Rsa
                                ? DKIM_SIGN_RSASHA256
                                : DKIM_SIGN_ED25519SHA256;
@@ -106,14 +113,19 @@ bool MessageSigner::start(const std::vector<const KeyEntry*>& keys, std::string_
       error = "key \"" + key->name + "\": cannot start signing (" + libError(nullptr, st) + ")";
       return false;
     }
-    handles_.push_back({key, std::unique_ptr<DKIM, DkimFree>(d)});
+    handles_.push_back({key, std::unique_ptr<DKIM, DkimFree>(d), nullptr});
   }
   return true;
 }
 
 bool MessageSigner::header(std::string_view name, std::string_view value, std::string& error) {
   std::string line = libHeaderLine(name, value);
+  bool keep = selfCheck_;
   for (auto& h : handles_) {
+    if (h.native) {
+      keep = true;
+      continue;
+    }
     DKIM_STAT st = dkim_header(h.dkim.get(), reinterpret_cast<unsigned char*>(line.data()),
                                line.size());
     if (st != DKIM_STAT_OK) {
@@ -121,12 +133,13 @@ bool MessageSigner::header(std::string_view name, std::string_view value, std::s
       return false;
     }
   }
-  if (selfCheck_) headerLines_.push_back(std::move(line));
+  if (keep) headerLines_.push_back(std::move(line));
   return true;
 }
 
 bool MessageSigner::endOfHeaders(std::string& error) {
   for (auto& h : handles_) {
+    if (h.native) continue;
     DKIM_STAT st = dkim_eoh(h.dkim.get());
     if (st != DKIM_STAT_OK) {
       error = "key \"" + h.key->name + "\": end of headers (" + libError(h.dkim.get(), st) + ")";
@@ -142,6 +155,10 @@ bool MessageSigner::body(std::span<const char> chunk, std::string& error) {
   // dkim_body() takes a non-const pointer but only reads it.
   auto* data = reinterpret_cast<unsigned char*>(const_cast<char*>(chunk.data()));
   for (auto& h : handles_) {
+    if (h.native) {
+      h.native->body(chunk);
+      continue;
+    }
     DKIM_STAT st = dkim_body(h.dkim.get(), data, chunk.size());
     if (st != DKIM_STAT_OK) {
       error = "key \"" + h.key->name + "\": body (" + libError(h.dkim.get(), st) + ")";
@@ -159,20 +176,28 @@ bool MessageSigner::finish(std::vector<SignedHeader>& out, std::string& error) {
     return false;
   }
   for (auto& h : handles_) {
-    DKIM* d = h.dkim.get();
-    DKIM_STAT st = dkim_eom(d, nullptr);
-    if (st != DKIM_STAT_OK) {
-      error = "key \"" + h.key->name + "\": end of message (" + libError(d, st) + ")";
-      return false;
+    std::string wire;
+    if (h.native) {
+      if (!h.native->finish(headerLines_, wire, error)) {
+        error = "key \"" + h.key->name + "\": " + error;
+        return false;
+      }
+    } else {
+      DKIM* d = h.dkim.get();
+      DKIM_STAT st = dkim_eom(d, nullptr);
+      if (st != DKIM_STAT_OK) {
+        error = "key \"" + h.key->name + "\": end of message (" + libError(d, st) + ")";
+        return false;
+      }
+      unsigned char* buf = nullptr;
+      size_t len = 0;
+      st = dkim_getsighdr_d(d, sizeof("DKIM-Signature: ") - 1, &buf, &len);
+      if (st != DKIM_STAT_OK || buf == nullptr) {
+        error = "key \"" + h.key->name + "\": no signature (" + libError(d, st) + ")";
+        return false;
+      }
+      wire.assign(reinterpret_cast<const char*>(buf), len);
     }
-    unsigned char* buf = nullptr;
-    size_t len = 0;
-    st = dkim_getsighdr_d(d, sizeof("DKIM-Signature: ") - 1, &buf, &len);
-    if (st != DKIM_STAT_OK || buf == nullptr) {
-      error = "key \"" + h.key->name + "\": no signature (" + libError(d, st) + ")";
-      return false;
-    }
-    std::string wire(reinterpret_cast<const char*>(buf), len);
     if (selfCheck_) {
       std::string why;
       if (!selfCheckSignature(*h.key->key, wire, headerLines_, bodyHash, why)) {

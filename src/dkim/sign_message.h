@@ -15,6 +15,7 @@
 #include "dkim/dkim_library.h"
 #include "dkim/key_table.h"
 #include "dkim/sign_body_hash.h"
+#include "dkim/sign_native.h"
 
 namespace vouch::dkim {
 
@@ -42,7 +43,11 @@ std::string libHeaderLine(std::string_view name, std::string_view value);
 
 class MessageSigner {
  public:
-  MessageSigner(std::shared_ptr<Library> library, Canonicalization canon, bool selfCheck);
+  // RSA keys sign through libopendkim; Ed25519 keys through NativeSigner with `policy`
+  // (libopendkim leaks every Ed25519 key it loads). Library and policy must agree on
+  // the header lists: both come from the same config.
+  MessageSigner(std::shared_ptr<Library> library, Canonicalization canon, bool selfCheck,
+                HeaderPolicy policy = HeaderPolicy::fromConfig(config::Config::defaults()));
   ~MessageSigner();
   MessageSigner(const MessageSigner&) = delete;
   MessageSigner& operator=(const MessageSigner&) = delete;
@@ -65,8 +70,9 @@ class MessageSigner {
   std::shared_ptr<Library> library_;
   Canonicalization canon_;
   bool selfCheck_;
+  HeaderPolicy policy_;
   std::vector<Handle> handles_;
-  std::vector<std::string> headerLines_;  // what was signed, for the self-check
+  std::vector<std::string> headerLines_;  // what was signed (self-check, native signers)
   std::unique_ptr<BodyHasher> bodyHash_;  // the self-check's own body hash
 };
 

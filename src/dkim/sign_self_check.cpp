@@ -115,6 +115,26 @@ std::string relaxedHeader(std::string_view line) {
   return out + "\r\n";
 }
 
+std::string signedHeaderData(std::string_view hList, const std::vector<std::string>& headerLines,
+                             bool relaxed) {
+  std::string data;
+  std::vector<bool> used(headerLines.size(), false);
+  std::size_t pos = 0;
+  while (pos <= hList.size()) {
+    std::size_t end = std::min(hList.find(':', pos), hList.size());
+    const std::string want = lower(stripFws(hList.substr(pos, end - pos)));
+    pos = end + 1;
+    if (want.empty()) continue;
+    for (std::size_t i = headerLines.size(); i-- > 0;) {
+      if (used[i] || headerName(headerLines[i]) != want) continue;
+      used[i] = true;
+      data += relaxed ? relaxedHeader(headerLines[i]) : headerLines[i] + "\r\n";
+      break;
+    }
+  }
+  return data;
+}
+
 bool selfCheckSignature(const PrivateKey& key, std::string_view signatureValue,
                         const std::vector<std::string>& headerLines, std::string_view bodyHash,
                         std::string& why) {
@@ -130,21 +150,7 @@ bool selfCheckSignature(const PrivateKey& key, std::string_view signatureValue,
   }
   const bool relaxed = tags.c.rfind("relaxed", 0) == 0;
 
-  std::string data;
-  std::vector<bool> used(headerLines.size(), false);
-  std::size_t pos = 0;
-  while (pos <= tags.h.size()) {
-    std::size_t end = std::min(tags.h.find(':', pos), tags.h.size());
-    const std::string want = lower(std::string_view(tags.h).substr(pos, end - pos));
-    pos = end + 1;
-    if (want.empty()) continue;
-    for (std::size_t i = headerLines.size(); i-- > 0;) {
-      if (used[i] || headerName(headerLines[i]) != want) continue;
-      used[i] = true;
-      data += relaxed ? relaxedHeader(headerLines[i]) : headerLines[i] + "\r\n";
-      break;
-    }
-  }
+  std::string data = signedHeaderData(tags.h, headerLines, relaxed);
   const std::string sigLine = "DKIM-Signature: " + tags.withoutB;
   if (relaxed) {
     std::string canon = relaxedHeader(sigLine);

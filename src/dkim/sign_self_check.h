@@ -24,6 +24,11 @@ bool selfCheckSignature(const PrivateKey& key, std::string_view signatureValue,
                         const std::vector<std::string>& headerLines, std::string_view bodyHash,
                         std::string& why);
 
+// The canonicalized header data an h= list covers (RFC 6376 5.4.2: each name takes the
+// last not yet used instance, bottom-up; names with none left add nothing).
+std::string signedHeaderData(std::string_view hList, const std::vector<std::string>& headerLines,
+                             bool relaxed);
+
 // RFC 6376 3.4.2 relaxed header canonicalization of one "Name:value" line (CRLF folding
 // allowed), with the final CRLF.
 std::string relaxedHeader(std::string_view line);
