@@ -106,6 +106,8 @@ Libspf2Dns::Libspf2Dns(dns::Resolver& resolver, const Limits& limits, dns::Deadl
     : resolver_(resolver),
       queryCap_(limits.maxDnsTerms * (limits.maxMxNames + 2) + limits.maxPtrNames + 4),
       maxVoid_(limits.maxVoidLookups),
+      maxMx_(limits.maxMxNames),
+      maxPtr_(limits.maxPtrNames),
       deadline_(deadline) {
   layer_ = static_cast<SPF_dns_server_t*>(std::calloc(1, sizeof(SPF_dns_server_t)));
   if (!layer_) return;
@@ -133,7 +135,8 @@ std::string lowerName(std::string_view name) {
 }  // namespace
 
 bool Libspf2Dns::voidLimitExceeded(std::string_view name, dns::RrType type) {
-  if (type == dns::RrType::TXT || derived_.count(lowerName(name))) return false;
+  std::string lname = lowerName(name);
+  if (type == dns::RrType::TXT || mxTargets_.count(lname) || ptrTargets_.count(lname)) return false;
   ++stats_.voidLookups;
   if (stats_.voidLookups <= maxVoid_) return false;
   stats_.voidLimitHit = true;
@@ -171,13 +174,29 @@ SPF_dns_rr_t* Libspf2Dns::answer(SPF_dns_server_t* layer, const char* domain, ns
   }
   if (stats_.queries == 1 && herrno == TRY_AGAIN) stats_.firstLookupTemporary = true;
   std::string_view qname(name, nameLen);
+  if (herrno == TRY_AGAIN && !stats_.deadlineHit) {
+    // A failed PTR lookup, or a failed address lookup of a PTR target, means "no such
+    // name" for ptr and %{p} (RFC 7208 5.5); libspf2 would make it a temperror.
+    std::string lname = lowerName(qname);
+    bool ptrTarget = ptrTargets_.count(lname) != 0 && mxTargets_.count(lname) == 0;
+    bool address = rrType == dns::RrType::A || rrType == dns::RrType::AAAA;
+    if (rrType == dns::RrType::PTR || (address && ptrTarget)) {
+      return SPF_dns_rr_new_init(layer, name, type, 0, NO_DATA);
+    }
+  }
   // Past the void limit libspf2 is told TRY_AGAIN, which ends its evaluation; the engine
   // reports permerror (RFC 7208 4.6.4).
   if (herrno != NETDB_SUCCESS && herrno != TRY_AGAIN && voidLimitExceeded(qname, rrType)) herrno = TRY_AGAIN;
   SPF_dns_rr_t* rr = SPF_dns_rr_new_init(layer, name, type, static_cast<int>(a.ttl), herrno);
   if (!rr || herrno != NETDB_SUCCESS) return rr;
+  if (rrType == dns::RrType::MX && a.records.size() > maxMx_) {
+    stats_.mxLimitHit = true;  // RFC 7208 4.6.4: permerror (libspf2 checks 10, then errs)
+    rr->herrno = TRY_AGAIN;
+    return rr;
+  }
   int n = 0;
   for (const auto& record : a.records) {
+    if (rrType == dns::RrType::PTR && static_cast<unsigned>(n) >= maxPtr_) break;  // the first ones only
     bool ok = false;
     if (rrType == dns::RrType::A || rrType == dns::RrType::AAAA) {
       auto ip = core::IpAddress::parse(record.text);
@@ -192,7 +211,7 @@ SPF_dns_rr_t* Libspf2Dns::answer(SPF_dns_server_t* layer, const char* domain, ns
       auto target = rawName(record.text);
       if (target && !target->empty() && target->back() == '.') target->pop_back();
       if (!target || target->empty() || target->size() > kMaxName) continue;
-      derived_.insert(lowerName(*target));
+      (rrType == dns::RrType::MX ? mxTargets_ : ptrTargets_).insert(lowerName(*target));
       ok = putString(rr, n, *target);
     }
     if (ok) ++n;

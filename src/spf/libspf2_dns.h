@@ -30,6 +30,7 @@ struct LayerStats {
   bool firstLookupTemporary = false;  // the sender domain's own TXT lookup failed
   unsigned voidLookups = 0;
   bool voidLimitHit = false;  // libspf2 has no void limit; the layer enforces it
+  bool mxLimitHit = false;    // more MX names than spf.max_mx_names
 };
 
 class Libspf2Dns {
@@ -52,7 +53,12 @@ class Libspf2Dns {
   dns::Resolver& resolver_;
   unsigned queryCap_;
   unsigned maxVoid_;
-  std::set<std::string> derived_;  // MX and PTR targets: their address lookups are not terms
+  unsigned maxMx_;
+  unsigned maxPtr_;
+  // MX and PTR targets seen: their address lookups are not terms (no void count), and a
+  // PTR target's failed lookup only skips that name (RFC 7208 5.5).
+  std::set<std::string> mxTargets_;
+  std::set<std::string> ptrTargets_;
   dns::Deadline deadline_;
   LayerStats stats_;
   SPF_dns_server_t* layer_ = nullptr;

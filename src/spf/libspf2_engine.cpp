@@ -131,6 +131,9 @@ Outcome Libspf2Engine::check(const Request& request, dns::Deadline deadline) con
   if (stats.queryCapHit) {
     out.result = core::Result::PermError;
     out.reason = "too many DNS lookups";
+  } else if (stats.mxLimitHit) {
+    out.result = core::Result::PermError;
+    out.reason = "more than " + std::to_string(limits_.maxMxNames) + " MX names";
   } else if (stats.voidLimitHit) {
     out.result = core::Result::PermError;
     out.reason = "too many void DNS lookups (limit " + std::to_string(limits_.maxVoidLookups) + ")";

@@ -123,6 +123,34 @@ TEST(Libspf2Engine, RecordsRewrittenForLibspf2) {
   }
 }
 
+// MX and PTR rules the DNS layer applies for libspf2 (RFC 7208 4.6.4, 5.5).
+TEST(Libspf2Engine, MxAndPtrRulesEnforcedByTheLayer) {
+  auto mx = std::make_shared<dns::FakeResolver>();
+  mx->addTxt("example.com", "v=spf1 mx -all");
+  for (int i = 1; i <= 11; ++i) {
+    mx->addMx("example.com", static_cast<std::uint16_t>(i), "mx" + std::to_string(i) + ".example.com");
+    mx->addA("mx" + std::to_string(i) + ".example.com", "192.0.2.1");
+  }
+  EXPECT_EQ(run(mx, "192.0.2.1", "user@example.com").result, Result::PermError);  // not pass via mx1
+
+  auto ptr = std::make_shared<dns::FakeResolver>();
+  ptr->addTxt("example.com", "v=spf1 ptr -all");
+  for (int i = 1; i <= 11; ++i) {
+    std::string name = "h" + std::to_string(i) + ".example.com";
+    ptr->addPtr("1.2.0.192.in-addr.arpa", name);
+    ptr->addA(name, i == 11 ? "192.0.2.1" : "203.0.113.1");  // only the ignored 11th validates
+  }
+  EXPECT_EQ(run(ptr, "192.0.2.1", "user@example.com").result, Result::Fail);
+
+  auto broken = std::make_shared<dns::FakeResolver>();
+  broken->addTxt("example.com", "v=spf1 ptr -all");
+  broken->addPtr("1.2.0.192.in-addr.arpa", "h1.example.com");
+  broken->setStatus("h1.example.com", dns::RrType::A, dns::Status::ServFail);
+  EXPECT_EQ(run(broken, "192.0.2.1", "user@example.com").result, Result::Fail);  // skipped, not temperror
+  broken->setStatus("1.2.0.192.in-addr.arpa", dns::RrType::PTR, dns::Status::Timeout);
+  EXPECT_EQ(run(broken, "192.0.2.1", "user@example.com").result, Result::Fail);
+}
+
 TEST(Libspf2Engine, LoopsTerminate) {
   auto dns = std::make_shared<dns::FakeResolver>();
   dns->addTxt("example.com", "v=spf1 include:loop.example.com -all");
