@@ -81,7 +81,9 @@ PY
 ( send --xclient-addr 192.0.2.10 --ehlo mail.slow.example --from user@slow.example \
     --to b@example.net --header "Subject: slow"; send_reply >"$E2E_DIR/slow.reply" ) &
 sender=$!
-sleep 1  # the slow message is now past MAIL FROM, waiting on DNS
+# Postfix logs "client=" once MAIL FROM and RCPT got through vouch: from then on the
+# message is in flight, waiting on DNS (bounded poll, no timing assumption).
+for i in $(seq 300); do postfix_log | grep -q 'client=.*\[192\.0\.2\.10\]' && break; sleep 0.1; done
 kill -TERM "$VOUCH_PID"
 wait "$sender"
 for i in $(seq 400); do kill -0 "$VOUCH_PID" 2>/dev/null || break; sleep 0.1; done
