@@ -47,6 +47,11 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   return s;
 }
 
+std::string toLf(std::string s) {
+  for (auto p = s.find("\r\n"); p != std::string::npos; p = s.find("\r\n", p)) s.erase(p, 1);
+  return s;
+}
+
 std::uint64_t now() { return static_cast<std::uint64_t>(std::time(nullptr)); }
 
 struct Want {
@@ -215,6 +220,12 @@ std::vector<Case> cases() {
          publish(r, "sel", k.other);
        },
        none, {{Result::PermError, "several key records"}}},
+      {"lf_line_endings_simple",
+       [&] { SignSpec s; s.canon = "simple/simple"; return toLf(sign(kMsg, k.rsa2048, s)); },
+       pub(k.rsa2048), none, {{Result::Pass, ""}}},
+      {"no_from_header",
+       [&] { return replace(sign(kMsg, k.rsa2048), "From: Alice <alice@example.org>\r\n", ""); },
+       pub(k.rsa2048), none, {{Result::Fail, "signature did not verify"}}},  // From was signed
       {"selector_unusable_as_name",
        [&] { return replace(sign(kMsg, k.rsa2048), "s=sel;", "s=a..b;"); }, pub(k.rsa2048),
        none, {{Result::PermError, "no key"}}},
