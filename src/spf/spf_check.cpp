@@ -65,31 +65,45 @@ core::SpfFinding SpfCheck::finding(const Outcome& o, std::string_view identity) 
   return f;
 }
 
+// A finding for an identity that could not be checked: result none, with the reason.
+core::SpfFinding SpfCheck::unchecked(const std::string& sender, std::string_view identity,
+                                     std::string reason) const {
+  Outcome o;
+  std::string localPart;
+  if (!sender.empty()) splitSender(sender, localPart, o.domain);
+  o.sender = sender.empty() ? std::string() : localPart + "@" + o.domain;
+  o.reason = std::move(reason);
+  return finding(o, identity);
+}
+
 core::Flow SpfCheck::onMailFrom(core::Connection& conn, core::Transaction& txn) {
   if (txn.outbound && !settings_.judgeOutbound) return core::Flow::Continue;
+  const bool nullSender = txn.mailFrom.empty();
+  const std::string heloSender = conn.helo.empty() ? std::string() : "postmaster@" + conn.helo;
   auto ip = core::IpAddress::parse(conn.clientIp);
   if (!ip) {
-    txn.findings.notes.push_back("spf: client IP unknown, SPF not checked");
-    return core::Flow::Continue;
-  }
-  const bool nullSender = txn.mailFrom.empty();
-  if (!conn.helo.empty() && (settings_.checkHelo || nullSender)) {
-    txn.findings.spfHelo = finding(evaluate(*ip, "postmaster@" + conn.helo, conn.helo), "helo");
+    txn.findings.spf = unchecked(nullSender ? heloSender : txn.mailFrom, nullSender ? "helo" : "mailfrom",
+                                 "client IP unknown");
+  } else {
+    if (!conn.helo.empty() && (settings_.checkHelo || nullSender)) {
+      txn.findings.spfHelo = finding(evaluate(*ip, heloSender, conn.helo), "helo");
+    }
+    if (!nullSender) {
+      txn.findings.spf = finding(evaluate(*ip, txn.mailFrom, conn.helo), "mailfrom");
+    } else if (txn.findings.spfHelo) {
+      txn.findings.spf = txn.findings.spfHelo;
+    } else {
+      txn.findings.spf = unchecked({}, "helo", "null sender and no HELO");
+    }
   }
   core::MethodResult ar;
   ar.method = "spf";
-  if (nullSender) {
-    if (!txn.findings.spfHelo) {
-      txn.findings.notes.push_back("spf: null sender without HELO, SPF not checked");
-      return core::Flow::Continue;
-    }
-    txn.findings.spf = txn.findings.spfHelo;
-    ar.properties.push_back({"smtp", "helo", conn.helo});
-  } else {
-    txn.findings.spf = finding(evaluate(*ip, txn.mailFrom, conn.helo), "mailfrom");
-    ar.properties.push_back({"smtp", "mailfrom", txn.findings.spf->sender});
-  }
   ar.result = txn.findings.spf->result;
+  if (!nullSender) {
+    ar.properties.push_back({"smtp", "mailfrom", txn.findings.spf->sender});
+  } else if (!conn.helo.empty()) {
+    ar.properties.push_back({"smtp", "helo", conn.helo});
+  }
   if (ar.result == core::Result::TempError || ar.result == core::Result::PermError) {
     ar.reason = txn.findings.spf->reason;
   }

@@ -63,6 +63,7 @@ class SpfCheck final : public core::Check {
   };
   const Outcome& evaluate(const core::IpAddress& ip, const std::string& sender, const std::string& helo);
   core::SpfFinding finding(const Outcome& o, std::string_view identity) const;
+  core::SpfFinding unchecked(const std::string& sender, std::string_view identity, std::string reason) const;
 
   std::shared_ptr<const Engine> engine_;
   CheckSettings settings_;

@@ -93,6 +93,37 @@ TEST(SpfCheck, NullSenderUsesHelo) {
       << txn.authResults.render();
 }
 
+// Identities that cannot be checked still get a finding (none, with the reason).
+TEST(SpfCheck, UncheckableIdentitiesAreNone) {
+  struct Case {
+    const char* ip;
+    const char* helo;
+    const char* mailFrom;
+    const char* identity;
+    const char* reason;
+    const char* sender;
+  } cases[] = {
+      {"", "mail.example.net", "<user@example.com>", "mailfrom", "client IP unknown", "user@example.com"},
+      {"", "mail.example.net", "<>", "helo", "client IP unknown", "postmaster@mail.example.net"},
+      {"192.0.2.1", "", "<>", "helo", "null sender and no HELO", ""},
+  };
+  for (const auto& c : cases) {
+    Harness h;
+    auto s = h.session();
+    s->connect(c.ip, "client");
+    if (*c.helo) s->helo(c.helo);
+    s->mailFrom(c.mailFrom);
+    const auto& txn = s->transaction();
+    ASSERT_TRUE(txn.findings.spf) << c.reason;
+    EXPECT_EQ(txn.findings.spf->result, Result::None);
+    EXPECT_EQ(txn.findings.spf->identity, c.identity);
+    EXPECT_EQ(txn.findings.spf->reason, c.reason);
+    EXPECT_EQ(txn.findings.spf->sender, c.sender);
+    EXPECT_EQ(txn.authResults.results().size(), 1u);
+    EXPECT_EQ(h.dns->queryCount(), 0u);
+  }
+}
+
 TEST(SpfCheck, HeloCheckCanBeTurnedOff) {
   Harness h;
   h.cfg.spf_check_helo = false;
