@@ -58,12 +58,18 @@ KeyLookupService::KeyLookupService(std::shared_ptr<dns::Resolver> resolver,
 KeyLookupService::Binding::Binding(KeyLookupService& service, KeyLookupContext& ctx)
     : service_(service), thread_(std::this_thread::get_id()) {
   std::lock_guard lock(service_.mutex_);
-  service_.bound_[thread_] = &ctx;
+  KeyLookupContext*& slot = service_.bound_[thread_];
+  previous_ = slot;
+  slot = &ctx;
 }
 
 KeyLookupService::Binding::~Binding() {
   std::lock_guard lock(service_.mutex_);
-  service_.bound_.erase(thread_);
+  if (previous_ != nullptr) {
+    service_.bound_[thread_] = previous_;
+  } else {
+    service_.bound_.erase(thread_);
+  }
 }
 
 KeyLookupContext* KeyLookupService::contextForThisThread() {

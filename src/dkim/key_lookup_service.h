@@ -66,6 +66,7 @@ class KeyLookupService {
    private:
     KeyLookupService& service_;
     std::thread::id thread_;
+    KeyLookupContext* previous_ = nullptr;  // restored on destruction (nesting is safe)
   };
 
   // Starts a lookup for the given name (prefetches first). Never fails.

@@ -129,6 +129,20 @@ TEST_F(KeyLookup, PrefetchIsReused) {
   EXPECT_EQ(ctx.queries, 1u);
 }
 
+TEST_F(KeyLookup, NestedBindingsRestoreTheOuterContext) {
+  resolver_->failName("t._domainkey.example.org", dns::Status::Timeout);
+  KeyLookupContext outer, inner;
+  outer.deadline = inner.deadline = dns::Clock::now() + std::chrono::seconds(5);
+  KeyLookupService::Binding a(service_, outer);
+  {
+    KeyLookupService::Binding b(service_, inner);
+    lookup(service_, "t._domainkey.example.org");
+  }
+  lookup(service_, "t._domainkey.example.org");
+  EXPECT_EQ(inner.queries, 1u);
+  EXPECT_EQ(outer.queries, 1u);
+}
+
 TEST(KeyName, Normalize) {
   EXPECT_EQ(normalizeKeyName("Sel._DomainKey.Example.ORG."), "sel._domainkey.example.org");
   EXPECT_EQ(normalizeKeyName("a.b"), "a.b");
