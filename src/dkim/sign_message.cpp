@@ -1,6 +1,6 @@
-// MessageSigner (see sign_message.h): drives libopendkim's signing flow for N keys in
-// step, so one pass over the message makes every signature. Each DKIM* is owned by a
-// unique_ptr with dkim_free; the key PEM is copied by dkim_sign(). Library status codes
+// MessageSigner (see sign_message.h): drives N signers in step (libopendkim for RSA,
+// NativeSigner for Ed25519), so one pass over the message makes every signature. Each
+// DKIM* is owned by a unique_ptr with dkim_free; dkim_sign() copies the key. Status codes
 // become error text that names the key; nothing here throws for bad mail.
 #include "dkim/sign_message.h"
 

@@ -1,9 +1,9 @@
 // MessageSigner: DKIM-signs one message with one or more keys at once (e.g. RSA-2048
 // and Ed25519 side by side), streaming: headers, end of headers, body chunks, finish.
-// Owns one libopendkim signing handle per key (RAII); borrows the snapshot's Library.
+// Owns one signer per key: a libopendkim handle (RSA) or a NativeSigner (Ed25519).
 // One thread at a time (one per message); the Library and keys are shared read-only.
-// Header and body bytes are the message's own (untrusted) and are only fed to the
-// library. Failures (library refused a key or the data) are `false` + error text.
+// Header and body bytes are the message's own (untrusted), only hashed. Failures
+// (library refused a key or the data, self-check) are `false` + error text.
 #pragma once
 
 #include <memory>
