@@ -4,6 +4,7 @@
 // outbound/disabled rules, header limits, and that the key lookup starts at the header.
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -209,6 +210,67 @@ TEST(VerifyCheck, ManySignaturesAreBoundedInAuthResults) {
   for (std::size_t i = 2; i < dk.size(); ++i) EXPECT_FALSE(dk[i].checked);
   EXPECT_EQ(s->transaction().authResults.results().size(), 4u);  // 2 checked + 2 unchecked
   EXPECT_EQ(f.resolver->queryCount(), 1u);  // ignored signatures cause no lookups
+}
+
+// A resolver whose answers never come: records the deadline each wait was given.
+class StalledResolver final : public dns::Resolver {
+ public:
+  struct StalledPending final : dns::Pending {
+    explicit StalledPending(StalledResolver& r) : owner(r) {}
+    dns::Answer wait(dns::Deadline deadline) override {
+      std::lock_guard lock(owner.mutex);
+      owner.deadlines.push_back(deadline);
+      dns::Answer a;
+      a.status = dns::Status::Timeout;
+      return a;
+    }
+    StalledResolver& owner;
+  };
+  dns::PendingPtr start(std::string_view, dns::RrType) override {
+    return std::make_shared<StalledPending>(*this);
+  }
+  std::mutex mutex;
+  std::vector<dns::Deadline> deadlines;
+};
+
+TEST(VerifyCheck, KeyWaitsAreBoundedByTheMessageDeadline) {
+  // dns.deadline_ms below dns.timeout_ms: the message deadline (from MAIL FROM) bounds
+  // the wait; above it, libopendkim's per-query timeout does. Deadlines are compared as
+  // values against clock readings taken around the message, never as elapsed time.
+  struct Row {
+    std::int64_t deadlineMs;
+    std::int64_t timeoutMs;
+    std::chrono::milliseconds want;
+  };
+  for (const Row& row : {Row{1000, 5000, std::chrono::milliseconds(1000)},
+                         Row{20000, 2000, std::chrono::milliseconds(2000)}}) {
+    auto resolver = std::make_shared<StalledResolver>();
+    config::Config cfg = config::Config::defaults();
+    cfg.dns_deadline_ms = row.deadlineMs;
+    cfg.dns_timeout_ms = row.timeoutMs;
+    std::vector<config::Error> errors;
+    auto factory = VerifyCheckFactory::create(cfg, resolver, nullptr, errors);
+    ASSERT_TRUE(factory);
+    std::vector<std::unique_ptr<core::Check>> checks;
+    checks.push_back(factory->makeCheck());
+    core::Session s({}, std::move(checks), nullptr);
+    const auto before = dns::Clock::now();
+    s.connect("192.0.2.1", "c.example.com");
+    s.mailFrom("<alice@example.org>");
+    auto [headers, body] = milterView(signedMessage());
+    for (const auto& [n, v] : headers) s.header(n, v);
+    s.endOfHeaders();
+    s.body(std::span<const char>(body.data(), body.size()));
+    core::RecordingActions actions;
+    s.endOfMessage(actions);
+    const auto after = dns::Clock::now();
+    ASSERT_EQ(resolver->deadlines.size(), 1u);
+    EXPECT_GE(resolver->deadlines[0], before + row.want);
+    EXPECT_LE(resolver->deadlines[0], after + row.want);
+    ASSERT_EQ(s.transaction().findings.dkim.size(), 1u);
+    EXPECT_EQ(s.transaction().findings.dkim[0].result, Result::TempError);
+    EXPECT_EQ(s.transaction().findings.dkim[0].reason, "key lookup timed out");
+  }
 }
 
 }  // namespace
