@@ -86,9 +86,12 @@ void VerifyStream::stop(core::Result result, std::string reason) {
 void VerifyStream::header(std::string_view name, std::string_view value) {
   ++headerCount_;
   headerBytes_ += name.size() + value.size();  // counted as core::Session counts them
+  if (headerCount_ > options_.maxHeaders || headerBytes_ > options_.maxHeaderBytes) {
+    headersOverLimit();
+  }
   if (isSignatureHeader(name)) {
     SignatureTags tags = parseSignatureTags(value);
-    if (seen_.size() < options_.maxSignatures) {
+    if (state_ == State::Headers && seen_.size() < options_.maxSignatures) {
       const std::string key = tags.keyName();
       bool started = key.empty();
       for (const auto& p : lookups_.prefetched) started = started || p.qname == key;
@@ -98,10 +101,6 @@ void VerifyStream::header(std::string_view name, std::string_view value) {
     if (seen_.size() < options_.maxHeaders) seen_.push_back(std::move(tags));
   }
   if (state_ != State::Headers) return;
-  if (headerCount_ > options_.maxHeaders || headerBytes_ > options_.maxHeaderBytes) {
-    headersOverLimit();
-    return;
-  }
   while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.remove_suffix(1);
   std::string text;
   text.reserve(name.size() + value.size() + 16);
