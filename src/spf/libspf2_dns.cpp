@@ -106,6 +106,7 @@ Libspf2Dns::Libspf2Dns(dns::Resolver& resolver, const Limits& limits, dns::Deadl
     : resolver_(resolver),
       queryCap_(limits.maxDnsTerms * (limits.maxMxNames + 2) + limits.maxPtrNames + 4),
       maxVoid_(limits.maxVoidLookups),
+      maxTerms_(limits.maxDnsTerms),
       maxMx_(limits.maxMxNames),
       maxPtr_(limits.maxPtrNames),
       deadline_(deadline) {
@@ -143,6 +144,24 @@ bool Libspf2Dns::voidLimitExceeded(std::string_view name, dns::RrType type) {
   return true;
 }
 
+// The layer sees lookups, not terms, so it infers them: a TXT answer holding an SPF
+// record (other than the first) is an include/redirect target; an MX or PTR lookup, or
+// an address lookup of a name that no MX/PTR answer gave, is an a/mx/ptr/exists term.
+bool Libspf2Dns::termLimitExceeded(std::string_view name, dns::RrType type, const dns::Answer& answer) {
+  bool term = false;
+  if (type == dns::RrType::TXT) {
+    term = stats_.queries > 1 && std::any_of(answer.records.begin(), answer.records.end(),
+                                             [](const dns::Record& r) { return isSpfRecord(r.text); });
+  } else {
+    std::string lname = lowerName(name);
+    term = type == dns::RrType::MX || type == dns::RrType::PTR ||
+           (mxTargets_.count(lname) == 0 && ptrTargets_.count(lname) == 0);
+  }
+  if (!term || ++stats_.dnsTerms <= maxTerms_) return false;
+  stats_.termLimitHit = true;
+  return true;
+}
+
 SPF_dns_rr_t* Libspf2Dns::lookup(SPF_dns_server_t* layer, const char* domain, ns_type type, int) {
   return static_cast<Libspf2Dns*>(layer->hook)->answer(layer, domain, type);
 }
@@ -174,6 +193,7 @@ SPF_dns_rr_t* Libspf2Dns::answer(SPF_dns_server_t* layer, const char* domain, ns
   }
   if (stats_.queries == 1 && herrno == TRY_AGAIN) stats_.firstLookupTemporary = true;
   std::string_view qname(name, nameLen);
+  if (termLimitExceeded(qname, rrType, a)) return SPF_dns_rr_new_init(layer, name, type, 0, TRY_AGAIN);
   if (herrno == TRY_AGAIN && !stats_.deadlineHit) {
     // A failed PTR lookup, or a failed address lookup of a PTR target, means "no such
     // name" for ptr and %{p} (RFC 7208 5.5); libspf2 would make it a temperror.

@@ -31,6 +31,8 @@ struct LayerStats {
   unsigned voidLookups = 0;
   bool voidLimitHit = false;  // libspf2 has no void limit; the layer enforces it
   bool mxLimitHit = false;    // more MX names than spf.max_mx_names
+  unsigned dnsTerms = 0;      // estimated from the lookups (see libspf2_dns.cpp)
+  bool termLimitHit = false;  // libspf2 counts per record; the layer counts them all
 };
 
 class Libspf2Dns {
@@ -49,10 +51,13 @@ class Libspf2Dns {
   SPF_dns_rr_t* answer(SPF_dns_server_t* layer, const char* domain, ns_type type);
   // Counts a void answer to a mechanism's own lookup; true once past the limit.
   bool voidLimitExceeded(std::string_view name, dns::RrType type);
+  // Counts a lookup that stands for a DNS-querying term; true once past the limit.
+  bool termLimitExceeded(std::string_view name, dns::RrType type, const dns::Answer& answer);
 
   dns::Resolver& resolver_;
   unsigned queryCap_;
   unsigned maxVoid_;
+  unsigned maxTerms_;
   unsigned maxMx_;
   unsigned maxPtr_;
   // MX and PTR targets seen: their address lookups are not terms (no void count), and a

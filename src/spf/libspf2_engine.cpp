@@ -131,6 +131,9 @@ Outcome Libspf2Engine::check(const Request& request, dns::Deadline deadline) con
   if (stats.queryCapHit) {
     out.result = core::Result::PermError;
     out.reason = "too many DNS lookups";
+  } else if (stats.termLimitHit) {
+    out.result = core::Result::PermError;
+    out.reason = "too many DNS-querying terms (limit " + std::to_string(limits_.maxDnsTerms) + ")";
   } else if (stats.mxLimitHit) {
     out.result = core::Result::PermError;
     out.reason = "more than " + std::to_string(limits_.maxMxNames) + " MX names";

@@ -20,7 +20,7 @@ namespace vouch::spf {
 namespace {
 
 // What libspf2 1.2.10 scored when this test was written; it may only go up.
-constexpr int kLibspf2Baseline = 187;
+constexpr int kLibspf2Baseline = 188;
 
 const std::string kZoneDir = std::string(VOUCH_SHARED_DIR) + "/spf/rfc7208-zones/";
 

@@ -151,6 +151,36 @@ TEST(Libspf2Engine, MxAndPtrRulesEnforcedByTheLayer) {
   EXPECT_EQ(run(broken, "192.0.2.1", "user@example.com").result, Result::Fail);
 }
 
+// libspf2 counts DNS terms per record; the layer counts them over the whole evaluation.
+TEST(Libspf2Engine, DnsTermLimitAcrossIncludes) {
+  auto terms = [](const char* prefix, int n) {
+    std::string out;
+    for (int i = 1; i <= n; ++i) out += std::string(" a:") + prefix + std::to_string(i) + ".example.com";
+    return out;
+  };
+  struct Case {
+    std::string record;
+    Result want;
+  } cases[] = {
+      {"v=spf1" + terms("n", 10) + " ip4:192.0.2.1 -all", Result::Pass},
+      {"v=spf1" + terms("n", 10) + " a:hit.example.com -all", Result::PermError},
+      {"v=spf1 include:i1.example.com include:i2.example.com ip4:192.0.2.1 -all", Result::PermError},
+      {"v=spf1 include:i1.example.com" + terms("n", 5) + " ip4:192.0.2.1 -all", Result::Pass},
+  };
+  for (const auto& c : cases) {
+    auto dns = std::make_shared<dns::FakeResolver>();
+    dns->addTxt("example.com", c.record);
+    dns->addTxt("i1.example.com", "v=spf1" + terms("m", 4));  // 1 + 4 terms
+    dns->addTxt("i2.example.com", "v=spf1" + terms("k", 5));  // 1 + 5 terms
+    for (int i = 1; i <= 10; ++i) {
+      for (const char* p : {"n", "m", "k"}) dns->addA(p + std::to_string(i) + ".example.com", "203.0.113.1");
+    }
+    dns->addA("hit.example.com", "192.0.2.1");
+    Outcome o = run(dns, "192.0.2.1", "user@example.com");
+    EXPECT_EQ(o.result, c.want) << c.record << ": " << o.reason;
+  }
+}
+
 TEST(Libspf2Engine, LoopsTerminate) {
   auto dns = std::make_shared<dns::FakeResolver>();
   dns->addTxt("example.com", "v=spf1 include:loop.example.com -all");
