@@ -68,7 +68,7 @@ int runPolicy(const PolicyArgs& a) {
   auto real = pipeline::makeResolver(*cfg, a.dnsFile, error);
   if (!real) return fail("DNS resolver: " + error);
   late->set(std::move(real));
-  service->start(snapshot);
+  if (!service->start(snapshot, late, errors)) return fail("policyd.policy", errors);
   std::cerr << "vouch policy: listening on "
             << (a.socket.empty() ? cfg->policyd_socket : a.socket) << " (port " << service->port()
             << "), uid " << geteuid() << "\n";
@@ -86,8 +86,13 @@ int runPolicy(const PolicyArgs& a) {
       std::cerr << "vouch policy: reload refused; the previous configuration keeps serving\n";
       continue;
     }
-    service->update(built);
-    std::cerr << "vouch policy: reloaded configuration (policy " << next->policy_name << ")\n";
+    if (!service->update(built, late, reloadErrors)) {
+      for (const auto& e : reloadErrors) std::cerr << "reload: " << e.toString() << "\n";
+      std::cerr << "vouch policy: reload refused; the previous configuration keeps serving\n";
+      continue;
+    }
+    std::cerr << "vouch policy: reloaded configuration (policy "
+              << (next->policyd_policy.empty() ? next->policy_name : next->policyd_policy) << ")\n";
   }
   service->stop();
   std::cerr << "vouch policy: stopped\n";

@@ -27,6 +27,7 @@
 #include "milter/signals.h"
 #include "milter/socket_spec.h"
 #include "pipeline/snapshot.h"
+#include "policyd/service.h"
 
 namespace vouch::milter {
 
@@ -80,6 +81,7 @@ class Server final : public CallbackHost {
   SocketSpec socket_;
   mutable std::mutex snapshotMutex_;
   std::shared_ptr<const pipeline::Snapshot> snapshot_;
+  std::unique_ptr<policyd::Service> policy_;  // policy delegation, when policyd.socket is set
   unsigned generation_ = 1;
   pthread_t mainThread_{};
   std::mutex listenerMutex_;
@@ -125,6 +127,10 @@ int Server::start() {
       smfi_setbacklog(static_cast<int>(cfg->milter_backlog)) != MI_SUCCESS ||
       smfi_register(desc) != MI_SUCCESS)
     return fail("libmilter refused the set-up for " + socket_.libmilter);
+  // libmilter drops the connection on any command over 64 KB, and Postfix sends a
+  // header whole (up to its header_size_limit, 100 KB by default): allow 1 MB, so a big
+  // header meets limits.max_header_bytes instead of the MTA's default action.
+  smfi_setmaxdatasize(1024 * 1024);
   if (smfi_opensocket(true) != MI_SUCCESS)
     return fail("cannot listen on " + socket_.libmilter + " (in use, or no permission)");
   if (socket_.kind == SocketSpec::Kind::Unix) {
@@ -145,6 +151,10 @@ int Server::start() {
       return fail(error);
   }
 
+  // The policy-delegation socket is bound here too, before the privilege drop.
+  policy_ = policyd::Service::open(*cfg, error);
+  if (!policy_ && !error.empty()) return fail(error);
+
   if (root && !cfg->allow_root && !dropPrivileges(runAs, error)) return fail(error);
 
   // libunbound only now: after the drop, and never before a fork.
@@ -153,6 +163,13 @@ int Server::start() {
   resolver_->set(std::move(real));
 
   std::thread([this] { runListener(); }).detach();
+  if (policy_) {
+    if (!policy_->start(snapshot_, resolver_, errors)) {
+      for (const auto& e : errors) std::cerr << e.toString() << "\n";
+      return fail("cannot build the policy-delegation answers (policyd.policy)");
+    }
+    log_->event(LogLevel::Info, "policy delegation listening on " + cfg->policyd_socket);
+  }
   log_->event(LogLevel::Info, "listening on " + socket_.libmilter + " as uid " +
                                   std::to_string(geteuid()) + ", config " + options_.configPath);
   return 0;
@@ -207,6 +224,10 @@ void Server::reload() {
     std::lock_guard lock(snapshotMutex_);
     snapshot_ = next;  // connections in flight keep the snapshot they hold
   }
+  if (policy_ && !policy_->update(next, resolver_, errors)) {
+    for (const auto& e : errors) log_->event(LogLevel::Error, "reload: " + e.toString());
+    log_->event(LogLevel::Error, "reload: policy delegation keeps its previous policy");
+  }
   ++generation_;
   const auto& oc = old->config();
   if (oc.log_target != cfg->log_target || oc.log_format != cfg->log_format || oc.log_level != cfg->log_level)
@@ -233,6 +254,7 @@ void Server::stop(int status) {
   if (socket_.kind == SocketSpec::Kind::Unix && unlink(socket_.path.c_str()) != 0 && errno != ENOENT)
     log_->event(LogLevel::Warning, "cannot remove " + socket_.path + ": " + std::strerror(errno) +
                                        " (its folder is not writable by the run user; the next start replaces it)");
+  if (policy_) policy_->stop();
   log_->event(LogLevel::Info, "stopped");
   std::fflush(nullptr);
   // libmilter's worker threads may still be parked in its code; running static

@@ -25,16 +25,27 @@ std::shared_ptr<Handler> Service::current() const {
   return handler_;
 }
 
-void Service::update(std::shared_ptr<const pipeline::Snapshot> snapshot) {
+bool Service::update(std::shared_ptr<const pipeline::Snapshot> snapshot,
+                     std::shared_ptr<dns::Resolver> resolver, std::vector<config::Error>& errors) {
+  const config::Config& c = snapshot->config();
+  if (!c.policyd_policy.empty() && c.policyd_policy != c.policy_name) {
+    auto own = std::make_shared<config::Config>(c);
+    own->policy_name = c.policyd_policy;
+    snapshot = pipeline::Snapshot::build(own, std::move(resolver), errors);
+    if (!snapshot) return false;
+  }
   bool prepend = snapshot->config().spf_received_spf;
   auto h = std::make_shared<SpfHandler>(std::move(snapshot), prepend);
   std::lock_guard lock(mu_);
   handler_ = std::move(h);
+  return true;
 }
 
-void Service::start(std::shared_ptr<const pipeline::Snapshot> snapshot) {
-  update(std::move(snapshot));
+bool Service::start(std::shared_ptr<const pipeline::Snapshot> snapshot,
+                    std::shared_ptr<dns::Resolver> resolver, std::vector<config::Error>& errors) {
+  if (!update(std::move(snapshot), std::move(resolver), errors)) return false;
   thread_ = std::thread([this] { server_->run([this] { return current(); }); });
+  return true;
 }
 
 void Service::stop() {

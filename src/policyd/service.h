@@ -24,8 +24,13 @@ class Service {
                                        const std::string& socketOverride = {});
   ~Service();
 
-  void start(std::shared_ptr<const pipeline::Snapshot> snapshot);
-  void update(std::shared_ptr<const pipeline::Snapshot> snapshot);
+  // Both take the milter's snapshot; when policyd.policy names another local policy, a
+  // snapshot with that policy is built for the answers (errors: the previous handler, if
+  // any, keeps serving and false is returned).
+  bool start(std::shared_ptr<const pipeline::Snapshot> snapshot,
+             std::shared_ptr<dns::Resolver> resolver, std::vector<config::Error>& errors);
+  bool update(std::shared_ptr<const pipeline::Snapshot> snapshot,
+              std::shared_ptr<dns::Resolver> resolver, std::vector<config::Error>& errors);
   void stop();
   int port() const { return server_->port(); }
 

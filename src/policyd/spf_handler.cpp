@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "spf/received_spf.h"
+
 namespace vouch::policyd {
 
 namespace {
@@ -29,17 +31,6 @@ std::string joinLines(const core::Reply& r) {
 bool outboundAfterMail(const core::Session& s) { return s.transaction().outbound; }
 
 }  // namespace
-
-std::string receivedSpfValue(const core::SpfFinding& spf, const std::string& clientIp,
-                             const std::string& helo, const std::string& receiver) {
-  std::string v = std::string(core::toString(spf.result));
-  v += " (" + safe(receiver, 100) + ": " + safe(spf.reason, 120) + ")";
-  v += " client-ip=" + safe(clientIp, 64) + ";";
-  if (!spf.sender.empty()) v += " envelope-from=\"" + safe(spf.sender) + "\";";
-  if (!helo.empty()) v += " helo=" + safe(helo, 255) + ";";
-  v += " identity=" + safe(spf.identity, 16) + ";";
-  return v;
-}
 
 SpfHandler::SpfHandler(std::shared_ptr<const pipeline::Snapshot> snapshot,
                        bool prependReceivedSpf, std::size_t cacheSize)
@@ -110,10 +101,15 @@ std::string SpfHandler::evaluate(const Request& request) const {
       break;
   }
   if (prependReceivedSpf_ && spf) {
-    return "PREPEND Received-SPF: " +
-           receivedSpfValue(*spf, ip, helo, snapshot_->config().authserv_id.empty()
-                                                ? std::string("vouch")
-                                                : snapshot_->config().authserv_id);
+    const auto& id = snapshot_->config().authserv_id;
+    // A policy reply is one line: the header's folds become single spaces.
+    std::string value = spf::receivedSpfValue(*spf, ip, helo, id.empty() ? "vouch" : id);
+    std::string line;
+    for (char c : value) {
+      if (c == '\n') continue;
+      line += c == '\t' ? ' ' : c;
+    }
+    return "PREPEND Received-SPF:" + line;
   }
   return "DUNNO";
 }

