@@ -185,7 +185,9 @@ int runCheck(const CheckOptions& o) {
 
   auto session = snapshot->newSession();
   pipeline::ReplayOutcome out = pipeline::replay(*session, env, pipeline::parseStoredMessage(text));
-  std::cout << report(*session, out).dump(2) << "\n";
+  // Envelope values (HELO, MAIL FROM) and findings quoting them may hold bytes that are
+  // not UTF-8: they print as U+FFFD instead of ending the command with an exception.
+  std::cout << report(*session, out).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
   return kExitOk;
 }
 

@@ -41,5 +41,20 @@ for c in "${cases[@]}"; do
   fi
 done
 
+# Non-UTF-8 HELO and MAIL FROM (both SPF engines): the command still prints its JSON
+# (bytes shown as U+FFFD) and exits 0; it used to die on a JSON encoding exception.
+printf 'From: a@bench.example\r\n\r\nx\r\n' >"$work/plain.eml"
+for engine in native libspf2; do
+  out=$(timeout 60 "$VOUCH_BIN" check --dns-file "$VOUCH_SOURCE_DIR/bench/data/bench.zone" \
+    --set "spf.engine=\"$engine\"" --set spf.received_spf_header=true --client-ip 2001:db8::5 \
+    --helo $'\xff\xfe.bench.example' --mail-from $'<a\xe9@b@bench.example>' "$work/plain.eml" 2>"$work/err")
+  rc=$?
+  if [ $rc -eq 0 ] && echo "$out" | "$PY" -c 'import json,sys; o=json.load(sys.stdin); sys.exit(0 if o["action"] and o["spf"]["result"] else 1)'; then
+    ok "non-UTF-8 HELO/MAIL FROM ($engine): JSON printed, spf=$(echo "$out" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["spf"]["result"])')"
+  else
+    fail "non-UTF-8 HELO/MAIL FROM ($engine): exit $rc: $(head -c 300 "$work/err")"
+  fi
+done
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
