@@ -33,6 +33,15 @@ int runCheck(const ConfigOptions& o) {
     config::Config cfg = *loaded.config;
     config::applyOverrides(cfg, o.sets, errors);
     if (errors.empty()) pol = policy::Policy::load(cfg, errors);
+    if (errors.empty() && !cfg.policyd_policy.empty()) {
+      // The policy-delegation server may answer with another local policy: check it too,
+      // with errors pointing at policyd.policy.
+      config::Config alt = cfg;
+      alt.policy_name = cfg.policyd_policy;
+      alt.origins.erase("policy.name");
+      if (auto it = cfg.origins.find("policyd.policy"); it != cfg.origins.end()) alt.origins["policy.name"] = it->second;
+      (void)policy::Policy::load(alt, errors);
+    }
     if (errors.empty()) {
       // Build the whole snapshot too, so every module checks its part (DKIM key files,
       // signing rules, ...) exactly as the daemon would, but against a resolver that never

@@ -84,6 +84,11 @@ printf '[defaults]\ndmarc_reject = "bounce"\n' >"$work/mine.toml"
 expect_rc 2 "a broken policy exits 2" "$VOUCH_BIN" config check --config "$work/defaults.conf" --set "policy.name=$work/mine.toml"
 expect_grep "$work/err" "$work/mine.toml:2: defaults.dmarc_reject must be one of" "policy error names file:line"
 
+# policyd.policy names a second local policy; config check loads it as well.
+expect_rc 0 "policyd.policy = strict checks clean" "$VOUCH_BIN" config check --config "$work/defaults.conf" --set "policy.dir=$VOUCH_SOURCE_DIR/policies" --set policyd.policy=strict
+expect_rc 2 "a missing policyd.policy exits 2" "$VOUCH_BIN" config check --config "$work/defaults.conf" --set "policy.dir=$VOUCH_SOURCE_DIR/policies" --set policyd.policy=stric
+expect_grep "$work/err" "--set: policy 'stric' not found" "the policyd.policy error names its origin"
+
 # 6. Help texts.
 expect_rc 0 "vouch --help" "$VOUCH_BIN" --help
 expect_grep "$work/out" "Subcommands:" "vouch --help lists subcommands"
