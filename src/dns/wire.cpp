@@ -200,6 +200,11 @@ bool parseAnswerRecords(const std::uint8_t* packet, std::size_t size, RrType typ
     if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
       continue;
     }
+    // An RR with empty RDATA (RDLENGTH 0) is malformed for every type asked for: an A
+    // record would otherwise come back as an empty address text.
+    if (ldns_rr_rd_count(rr) == 0) {
+      continue;
+    }
     records.push_back(ldns::toRecord(rr));
     ttl = first ? ldns_rr_ttl(rr) : std::min(ttl, ldns_rr_ttl(rr));
     first = false;
