@@ -42,7 +42,8 @@ struct Options {
   int connections = 8;
   int messages = 100;
   std::vector<std::string> files;
-  long pid = 0;
+  std::vector<long> pids;  // CPU and RSS are summed over these (a chain of milters)
+  std::vector<std::pair<std::string, std::string>> extraHeaders;  // sent before the file's
   std::string clientIp = "192.0.2.10";
   std::string helo = "mail.example.org";
   std::string mailFrom = "<sender@example.org>";
@@ -254,20 +255,26 @@ bool runConnection(const Options& o, const std::vector<Message>& corpus, int id,
       c.send(SMFIC_MACRO, macros(SMFIC_DATA, {{"i", qid}}));
       if (!step(SMFIC_DATA, "", SMFIP_NODATA, SMFIP_NR_DATA, r)) return false;
       bool skipHeaders = false;
-      for (auto& [name, value] : msg.headers) {
+      std::vector<std::pair<std::string, std::string>> all = o.extraHeaders;
+      all.insert(all.end(), msg.headers.begin(), msg.headers.end());
+      for (auto& [name, value] : all) {
         if (skipHeaders) break;
         std::string v = value;
         if (!leadspc && !v.empty() && v[0] == ' ') v.erase(0, 1);
         if (!step(SMFIC_HEADER, name + '\0' + v + '\0', SMFIP_NOHDRS, SMFIP_NR_HDR, r)) return false;
         if (r != SMFIR_CONTINUE) skipHeaders = true;
       }
-      if (!step(SMFIC_EOH, "", SMFIP_NOEOH, SMFIP_NR_EOH, r)) return false;
+      if (!skipHeaders && !step(SMFIC_EOH, "", SMFIP_NOEOH, SMFIP_NR_EOH, r)) return false;
       for (std::size_t off = 0; off < msg.body.size() && r == SMFIR_CONTINUE; off += 65535) {
         if (!step(SMFIC_BODY, msg.body.substr(off, 65535), SMFIP_NOBODY, SMFIP_NR_BODY, r)) return false;
       }
-      if (!c.send(SMFIC_BODYEOB, "")) return false;
+      // A final answer before end of message (OpenDKIM accepts at end of headers what it
+      // will not verify) ends this message for the milter: no end-of-body, as in Postfix.
+      final = r;
+      bool early = r != SMFIR_CONTINUE && r != SMFIR_SKIP;
+      if (!early && !c.send(SMFIC_BODYEOB, "")) return false;
       // Modifications come first, then one final verdict.
-      while (true) {
+      while (!early) {
         if (!c.recv(final, data)) return false;
         if (final == SMFIR_CONTINUE || final == SMFIR_ACCEPT || final == SMFIR_REJECT ||
             final == SMFIR_TEMPFAIL || final == SMFIR_DISCARD || final == SMFIR_REPLYCODE)
@@ -290,7 +297,7 @@ struct ProcSample {
   long hwmKb = 0;
 };
 
-ProcSample sample(long pid) {
+ProcSample sampleOne(long pid) {
   ProcSample s;
   if (pid <= 0) return s;
   std::ifstream st("/proc/" + std::to_string(pid) + "/stat");
@@ -315,9 +322,19 @@ ProcSample sample(long pid) {
   return s;
 }
 
+ProcSample sample(const std::vector<long>& pids) {
+  ProcSample total;
+  for (long pid : pids) {
+    ProcSample s = sampleOne(pid);
+    total.cpuSeconds += s.cpuSeconds;
+    total.hwmKb += s.hwmKb;
+  }
+  return total;
+}
+
 int usage() {
   std::cerr << "usage: milter-load --socket inet:PORT@HOST|unix:PATH [--connections N] [--messages M]\n"
-               "         [--pid PID] [--client-ip IP] [--helo NAME] [--mail-from <a@b>] [--rcpt <c@d>]\n"
+               "         [--pid PID[,PID...]] [--header 'Name: value']... [--client-ip IP] [--helo NAME] [--mail-from <a@b>] [--rcpt <c@d>]\n"
                "         [--auth-user U] [--label NAME] MESSAGE.eml...\n";
   return 2;
 }
@@ -332,7 +349,16 @@ int main(int argc, char** argv) {
     if (a == "--socket") o.socket = next();
     else if (a == "--connections") o.connections = std::stoi(next());
     else if (a == "--messages") o.messages = std::stoi(next());
-    else if (a == "--pid") o.pid = std::stol(next());
+    else if (a == "--pid") {
+      std::stringstream list(next());
+      std::string one;
+      while (std::getline(list, one, ',')) if (!one.empty()) o.pids.push_back(std::stol(one));
+    } else if (a == "--header") {
+      std::string h = next();
+      auto colon = h.find(':');
+      if (colon == std::string::npos) return usage();
+      o.extraHeaders.emplace_back(h.substr(0, colon), h.substr(colon + 1));
+    }
     else if (a == "--client-ip") o.clientIp = next();
     else if (a == "--helo") o.helo = next();
     else if (a == "--mail-from") o.mailFrom = next();
@@ -348,7 +374,7 @@ int main(int argc, char** argv) {
 
   Stats stats;
   std::atomic<int> failedConns{0};
-  ProcSample before = sample(o.pid);
+  ProcSample before = sample(o.pids);
   auto t0 = Clock::now();
   std::vector<std::thread> threads;
   for (int i = 0; i < o.connections; ++i) {
@@ -358,7 +384,7 @@ int main(int argc, char** argv) {
   }
   for (auto& t : threads) t.join();
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  ProcSample after = sample(o.pid);
+  ProcSample after = sample(o.pids);
 
   auto& lat = stats.latenciesMs;
   std::sort(lat.begin(), lat.end());
@@ -366,7 +392,7 @@ int main(int argc, char** argv) {
     return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<std::size_t>(p * static_cast<double>(lat.size())))];
   };
   double n = static_cast<double>(lat.size());
-  double cpuUs = (o.pid > 0 && n > 0) ? (after.cpuSeconds - before.cpuSeconds) * 1e6 / n : 0;
+  double cpuUs = (!o.pids.empty() && n > 0) ? (after.cpuSeconds - before.cpuSeconds) * 1e6 / n : 0;
   std::string finals;
   for (auto& [k, v] : stats.finals) finals += std::string(1, k) + "=" + std::to_string(v) + " ";
   std::printf(
