@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "config/setting_access.h"
+#include "core/header_text.h"
 
 namespace vouch::config::detail {
 namespace {
@@ -19,12 +20,7 @@ int lineOf(const toml::node& n, int fallback) {
   return l > 0 ? l : fallback;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
+using core::text::lower;
 
 bool validName(std::string_view n) {
   if (n.empty() || n.size() > 64) return false;

@@ -141,4 +141,23 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+bool equalsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string_view trimFws(std::string_view s) {
+  auto fws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && fws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && fws(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace vouch::core::text

@@ -40,4 +40,10 @@ std::string keyword(std::string_view s, std::size_t maxBytes);
 // ASCII lowercase copy.
 std::string lower(std::string_view s);
 
+// ASCII case-insensitive equality (header names, mechanism names, tags).
+bool equalsNoCase(std::string_view a, std::string_view b);
+
+// s without leading and trailing SP, HTAB, CR and LF (tag values, record fields).
+std::string_view trimFws(std::string_view s);
+
 }  // namespace vouch::core::text

@@ -13,17 +13,7 @@ namespace {
 
 constexpr std::string_view kArName = "Authentication-Results";
 
-bool equalsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using text::equalsNoCase;
 
 // "<a@b.org>" -> "a@b.org"; "<>" and "" -> "" (null sender); a source route
 // "<@relay:a@b.org>" keeps the mailbox. Surrounding whitespace is dropped.

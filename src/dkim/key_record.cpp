@@ -6,23 +6,16 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/header_text.h"
+
 namespace vouch::dkim {
 
 namespace {
 
+using core::text::lower;
+constexpr auto trim = core::text::trimFws;
+
 bool isWsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && isWsp(s.front())) s.remove_prefix(1);
-  while (!s.empty() && isWsp(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::vector<std::string> colonList(std::string_view v) {
   std::vector<std::string> out;

@@ -13,6 +13,7 @@
 #include <openssl/sha.h>
 
 #include "dkim/sign_self_check.h"
+#include "core/header_text.h"
 
 namespace vouch::dkim {
 
@@ -22,11 +23,7 @@ struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::text::lower;
 
 std::string nameOf(const std::string& line) {
   std::string n = line.substr(0, line.find(':'));

@@ -4,6 +4,7 @@
 // RSASSA-PKCS1-v1_5/SHA-256, or Ed25519 over the SHA-256 digest (RFC 8463 3). OpenSSL
 // contexts are owned by unique_ptr; nothing is cached, so any thread may call it.
 #include "dkim/sign_self_check.h"
+#include "core/header_text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -23,11 +24,7 @@ struct MdCtxFree {
 bool isWsp(char c) { return c == ' ' || c == '\t'; }
 bool isFws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::text::lower;
 
 std::string stripFws(std::string_view s) {
   std::string out;

@@ -7,16 +7,13 @@
 #include <cctype>
 
 #include "dkim/key_table.h"
+#include "core/header_text.h"
 
 namespace vouch::dkim {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using core::text::lower;
 
 std::string normalDomain(std::string_view d) {
   std::string out = lower(d);

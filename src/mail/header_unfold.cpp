@@ -3,6 +3,7 @@
 // Nothing here fails: malformed text is passed through for the caller's parser.
 
 #include "mail/header_unfold.h"
+#include "core/header_text.h"
 
 namespace vouch::mail {
 
@@ -41,23 +42,9 @@ std::string_view trimWsp(std::string_view value) {
 }
 
 bool headerNameEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
+  return core::text::equalsNoCase(a, b);
 }
 
-std::string asciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+std::string asciiLower(std::string_view s) { return core::text::lower(s); }
 
 }  // namespace vouch::mail

@@ -10,6 +10,7 @@
 #include "config/setting_access.h"
 #include "policy/policy.h"
 #include "policy/reply.h"
+#include "core/header_text.h"
 
 namespace vouch::policy {
 namespace {
@@ -18,12 +19,7 @@ using config::Error;
 
 int lineOf(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
 
-std::string lower(std::string s) {
-  for (auto& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
+using core::text::lower;
 
 struct Parser {
   const std::string& file;

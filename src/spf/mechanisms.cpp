@@ -7,17 +7,12 @@
 
 #include "spf/dns_name.h"
 #include "spf/evaluation.h"
+#include "core/header_text.h"
 
 namespace vouch::spf::detail {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lx = (x >= 'A' && x <= 'Z') ? x - 'A' + 'a' : x;
-           auto ly = (y >= 'A' && y <= 'Z') ? y - 'A' + 'a' : y;
-           return lx == ly;
-         });
-}
+constexpr auto iequals = core::text::equalsNoCase;
 
 // name equals domain or ends with "." + domain, case-insensitively.
 bool isWithin(std::string_view name, std::string_view domain) {
