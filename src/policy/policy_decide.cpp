@@ -152,7 +152,9 @@ std::vector<Candidate> collect(const Policy& p, StageKind st, core::ClientClass 
     if (s.result == Result::SoftFail) r = Rule::SpfSoftFail;
     if (s.result == Result::TempError) r = Rule::SpfTempError;
     if (s.result == Result::PermError) r = Rule::SpfPermError;
-    if (r && applies) cands.push_back({*r, s.domain, std::string(core::toString(s.result)), s.explanation});
+    // No exp= text published: say what the evaluation found rather than "unknown".
+    const std::string& why = s.explanation.empty() ? s.reason : s.explanation;
+    if (r && applies) cands.push_back({*r, s.domain, std::string(core::toString(s.result)), why});
   }
   if (st.eom && !dmarcPass && !f.dkim.empty()) {
     bool pass = false, fail = false;
