@@ -96,6 +96,8 @@ Message loadMessage(const std::string& path) {
   return m;
 }
 
+bool gNoDelay = false;  // --nodelay: TCP_NODELAY on our side (Postfix does not set it)
+
 int openSocket(const std::string& spec) {
   if (spec.rfind("unix:", 0) == 0 || spec.rfind("local:", 0) == 0) {
     std::string path = spec.substr(spec.find(':') + 1);
@@ -121,9 +123,9 @@ int openSocket(const std::string& spec) {
   if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0) return -1;
   int fd = ::socket(res->ai_family, SOCK_STREAM, 0);
   int one = 1;
-  // Postfix sets no TCP_NODELAY on milter sockets; neither do we, so delayed-ACK
-  // stalls show up here as they would in production.
-  (void)one;
+  // Postfix sets no TCP_NODELAY on milter sockets; neither do we (unless --nodelay), so
+  // delayed-ACK stalls show up here as they would in production.
+  if (gNoDelay) ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (::connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
     ::close(fd);
     fd = -1;
@@ -335,7 +337,7 @@ ProcSample sample(const std::vector<long>& pids) {
 int usage() {
   std::cerr << "usage: milter-load --socket inet:PORT@HOST|unix:PATH [--connections N] [--messages M]\n"
                "         [--pid PID[,PID...]] [--header 'Name: value']... [--client-ip IP] [--helo NAME] [--mail-from <a@b>] [--rcpt <c@d>]\n"
-               "         [--auth-user U] [--label NAME] MESSAGE.eml...\n";
+               "         [--auth-user U] [--label NAME] [--nodelay] MESSAGE.eml...\n";
   return 2;
 }
 
@@ -365,6 +367,7 @@ int main(int argc, char** argv) {
     else if (a == "--rcpt") o.rcpt = next();
     else if (a == "--auth-user") o.authUser = next();
     else if (a == "--label") o.label = next();
+    else if (a == "--nodelay") gNoDelay = true;
     else if (a.rfind("--", 0) == 0) return usage();
     else o.files.push_back(a);
   }
