@@ -91,7 +91,7 @@ bool MessageSigner::start(const std::vector<const KeyEntry*>& keys, std::string_
       error = "signing key missing";
       return false;
     }
-    if (key->key->algorithm() == KeyAlgorithm::Ed25519) {
+    if (key->key->algorithm() == KeyAlgorithm::Ed25519 || policy_.nativeRsa) {
       handles_.push_back({key, nullptr,
                           std::make_unique<NativeSigner>(*key, policy_, canon_.relaxedHeader,
                                                          canon_.relaxedBody)});

@@ -43,8 +43,9 @@ std::string libHeaderLine(std::string_view name, std::string_view value);
 
 class MessageSigner {
  public:
-  // RSA keys sign through libopendkim; Ed25519 keys through NativeSigner with `policy`
-  // (libopendkim leaks every Ed25519 key it loads). Library and policy must agree on
+  // Ed25519 keys sign through NativeSigner (libopendkim leaks every Ed25519 key it
+  // loads); RSA keys too unless policy.nativeRsa is false (dkim.rsa_signer), because
+  // libopendkim re-parses the PEM key for every message (~4x the RSA signing cost). Library and policy must agree on
   // the header lists: both come from the same config.
   MessageSigner(std::shared_ptr<Library> library, Canonicalization canon, bool selfCheck,
                 HeaderPolicy policy = HeaderPolicy::fromConfig(config::Config::defaults()));

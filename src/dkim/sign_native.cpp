@@ -1,13 +1,14 @@
 // NativeSigner (see sign_native.h). Builds the tag list, folds it the way libopendkim
 // does (between tags, "\r\n\t"), hashes the chosen headers and the signature header with
-// an empty b= (RFC 6376 3.7), signs SHA-256 of that with Ed25519 (RFC 8463 3), then
-// appends b=. OpenSSL contexts are owned by unique_ptr; nothing throws for bad mail.
+// an empty b= (RFC 6376 3.7), signs that with RSA-SHA256 or Ed25519-SHA256 (RFC 8463 3),
+// then appends b=. OpenSSL contexts are owned by unique_ptr; nothing throws for bad mail.
 #include "dkim/sign_native.h"
 
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <memory>
+#include <vector>
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -63,6 +64,7 @@ HeaderPolicy HeaderPolicy::fromConfig(const config::Config& cfg) {
       p.sign.push_back(p.oversign.back());
   }
   p.lifetimeS = cfg.dkim_signature_lifetime_s;
+  p.nativeRsa = cfg.dkim_rsa_signer == "native";
   return p;
 }
 
@@ -110,20 +112,30 @@ bool NativeSigner::finish(const std::vector<std::string>& headerLines, std::stri
   } else {
     data += sigLine;
   }
+  // rsa-sha256 (RFC 6376 3.3.1): RSASSA-PKCS1-v1_5 over SHA-256 of the data.
+  // ed25519-sha256 (RFC 8463 3): PureEdDSA over the SHA-256 digest of the data.
+  // The key is parsed once at load; libopendkim re-reads the PEM for every message.
+  const bool rsa = key_.key->algorithm() == KeyAlgorithm::Rsa;
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  unsigned char sig[64];
-  std::size_t sigLen = sizeof sig;
+  const unsigned char* input = reinterpret_cast<const unsigned char*>(data.data());
+  std::size_t inputLen = data.size();
+  if (!rsa) {
+    SHA256(input, inputLen, digest);
+    input = digest;
+    inputLen = sizeof digest;
+  }
+  std::vector<unsigned char> sig(static_cast<std::size_t>(std::max(64, EVP_PKEY_get_size(key_.key->get()))));
+  std::size_t sigLen = sig.size();
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-  if (!ctx || key_.key->algorithm() != KeyAlgorithm::Ed25519 ||
-      EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key_.key->get()) != 1 ||
-      EVP_DigestSign(ctx.get(), sig, &sigLen, digest, sizeof digest) != 1) {
-    error = "Ed25519 signing failed";
+  if (!ctx ||
+      EVP_DigestSignInit(ctx.get(), nullptr, rsa ? EVP_sha256() : nullptr, nullptr, key_.key->get()) != 1 ||
+      EVP_DigestSign(ctx.get(), sig.data(), &sigLen, input, inputLen) != 1) {
+    error = rsa ? "RSA signing failed" : "Ed25519 signing failed";
     return false;
   }
   std::string b64(4 * ((sigLen + 2) / 3) + 1, '\0');
   b64.resize(static_cast<std::size_t>(
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), sig, static_cast<int>(sigLen))));
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), sig.data(), static_cast<int>(sigLen))));
   // Whitespace inside b= is removed with b='s value when verifying, so it may fold anywhere.
   value = unsignedValue;
   const std::size_t lineStart = value.rfind('\n');

@@ -23,6 +23,7 @@ struct HeaderPolicy {
   std::vector<std::string> sign;      // lowercase
   std::vector<std::string> oversign;  // lowercase, each also in `sign`
   std::int64_t lifetimeS = 0;
+  bool nativeRsa = true;  // dkim.rsa_signer = "native": RSA signed here, not by libopendkim
 
   static HeaderPolicy fromConfig(const config::Config& cfg);
 };
