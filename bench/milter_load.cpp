@@ -254,7 +254,8 @@ bool runConnection(const Options& o, const std::vector<Message>& corpus, int id,
     if (r == SMFIR_CONTINUE) {
       if (!step(SMFIC_RCPT, o.rcpt + '\0', SMFIP_NORCPT, SMFIP_NR_RCPT, r)) return false;
       std::string qid = "Q" + std::to_string(id) + "X" + std::to_string(m);
-      c.send(SMFIC_MACRO, macros(SMFIC_DATA, {{"i", qid}}));
+      // Like Postfix: no DATA macros when the milter asked not to see DATA.
+      if (!(prot & SMFIP_NODATA)) c.send(SMFIC_MACRO, macros(SMFIC_DATA, {{"i", qid}}));
       if (!step(SMFIC_DATA, "", SMFIP_NODATA, SMFIP_NR_DATA, r)) return false;
       bool skipHeaders = false;
       std::vector<std::pair<std::string, std::string>> all = o.extraHeaders;
