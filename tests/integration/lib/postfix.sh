@@ -372,3 +372,17 @@ for i in range(count):
 sys.exit(0 if count > 0 and ok == count else 1)
 PY
 }
+
+# The common end of an e2e script: no sanitizer report in vouch's log, a clean stop
+# (exit 0), then the verdict over the script's `fails` count (logs shown on failure).
+e2e_finish() {  # SCRIPT_NAME
+  grep -q 'ThreadSanitizer\|AddressSanitizer\|runtime error' "$VOUCH_LOG" && fail "sanitizer report in vouch log"
+  vouch_stop
+  [ "$VOUCH_STATUS" = 0 ] && ok "vouch stopped cleanly" || fail "vouch exit status $VOUCH_STATUS"
+  if [ "$fails" -ne 0 ]; then
+    echo "--- vouch log"; tail -n 40 "$VOUCH_LOG"
+    echo "--- postfix log"; postfix_log | tail -n 40
+    exit 1
+  fi
+  echo "$1: all cases passed"
+}
