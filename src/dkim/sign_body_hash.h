@@ -28,7 +28,8 @@ class BodyHasher {
 
  private:
   void emit(std::string_view bytes);
-  void content(char c);
+  void flush();
+  void content(std::string_view run);  // bytes that are neither CR nor (relaxed) WSP
   void endLine();
 
   struct MdCtxFree {
@@ -36,6 +37,9 @@ class BodyHasher {
   };
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx_;
   bool relaxed_;
+  // Canonical bytes collect here and reach OpenSSL in blocks: one EVP_DigestUpdate per
+  // emitted byte cost more than the SHA-256 itself.
+  std::string pending_;
   bool ok_ = true;
   bool sawCr_ = false;        // a CR waiting to see whether LF follows
   bool pendingWsp_ = false;   // relaxed: whitespace run not yet written
