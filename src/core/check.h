@@ -3,6 +3,8 @@
 // per-message state may live in the check and is reset in onMailFrom/onAbort. Stages
 // return Flow::Stop only after setting txn.verdict (an early decision). Checks never
 // throw for bad mail or DNS trouble: those are RFC results recorded as findings.
+// A check may start slow work (DNS) in one stage and record its findings later, in
+// settle(): the MTA then waits for the slowest lookup, not for the sum of them.
 #pragma once
 
 #include <memory>
@@ -34,6 +36,11 @@ class Check {
   // Record findings and AuthResults entries; request header edits through actions.
   virtual Flow onEndOfMessage(Connection&, Transaction&, Actions&) { return Flow::Continue; }
   virtual void onAbort(Connection&, Transaction&) {}
+  // Waits for background work this check started for the current message and records
+  // its findings. The Session calls it before anyone reads findings (a decider that
+  // needs them, end of message, a front end via Session::settle()); it may come more
+  // than once per message, so it must be idempotent and cheap when nothing is pending.
+  virtual void settle(Connection&, Transaction&) {}
 };
 
 // Decides the verdict from the findings: at MAIL FROM/RCPT (may reject early) and at
@@ -44,6 +51,9 @@ class Decider {
  public:
   virtual ~Decider() = default;
   virtual Verdict decide(Stage stage, const Connection& conn, const Transaction& txn) const = 0;
+  // Whether decide(stage) may read findings that checks settle late (SPF). False lets
+  // the Session answer MAIL FROM/RCPT without waiting for DNS; when unsure, say true.
+  virtual bool needsFindings(Stage) const { return true; }
   // Called once at end of message, after decide() and before the Authentication-Results
   // header is rendered: a chance to add to txn (e.g. DMARC disposition, policy notes).
   virtual void annotate(const Connection&, Transaction&) const {}

@@ -73,6 +73,7 @@ Verdict Session::runStage(std::optional<Stage> stage, Fn&& fn) {
   for (auto& check : checks_) {
     if (fn(*check) == Flow::Stop) {
       stopped_ = true;
+      settle();  // decided: findings complete for the log, as for a decider's verdict
       if (!txn_.verdict.decided()) {
         // A check broke its contract (Stop without a verdict): fail safe, visibly.
         txn_.verdict.action = Action::TempFail;
@@ -84,14 +85,23 @@ Verdict Session::runStage(std::optional<Stage> stage, Fn&& fn) {
     }
   }
   if (!stage) return Verdict{};
+  const bool early = *stage == Stage::MailFrom || *stage == Stage::Rcpt;
+  if (early && (!decider_ || decider_->needsFindings(*stage))) settle();
   Verdict v;
   if (decider_) v = decider_->decide(*stage, conn_, txn_);
   if (*stage == Stage::EndOfMessage && !v.decided()) v.action = Action::Accept;
   if (v.decided()) {
     txn_.verdict = v;
     stopped_ = true;
+    // The message's fate is known: its findings are what gets logged and reported.
+    // (End of message settled before its checks ran.)
+    if (*stage != Stage::EndOfMessage) settle();
   }
   return v;
+}
+
+void Session::settle() {
+  for (auto& check : checks_) check->settle(conn_, txn_);
 }
 
 void Session::classify() {
@@ -185,6 +195,8 @@ Verdict Session::body(std::span<const char> chunk) {
 Verdict Session::endOfMessage(Actions& actions) {
   if (stopped_) return txn_.verdict;
   // The checks' edits wait until the verdict is known: a rejected message gets none.
+  // DMARC reads the SPF finding, so late findings are final before any check runs.
+  settle();
   RecordingActions pending;
   Verdict v = runStage(Stage::EndOfMessage,
                        [&](Check& c) { return c.onEndOfMessage(conn_, txn_, pending); });

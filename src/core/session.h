@@ -1,7 +1,10 @@
 // Session: one SMTP connection driven stage by stage by a front end (milter, `vouch
 // check`, policy server, tests). Owns the connection's checks and the current
 // Transaction; runs the checks of each stage in their declared order, then asks the
-// Decider. At end of message it renders the one Authentication-Results header and asks
+// Decider. Checks may leave work running between stages (SPF starts at MAIL FROM); the
+// Session settles it before a decider that needs findings (MAIL FROM/RCPT, see
+// Decider::needsFindings), before end of message, and whenever a stage decides the
+// message, so a verdict is never reached, logged or reported on missing findings. At end of message it renders the one Authentication-Results header and asks
 // for the removal of forged ones claiming our authserv-id (highest index first).
 // One thread at a time (the milter may switch threads between stages, never overlap).
 // Returns verdicts, never throws for bad input; exceptions mean vouch itself broke.
@@ -54,6 +57,10 @@ class Session {
   // Runs every check's end-of-message step, decides, and records the header edits.
   Verdict endOfMessage(Actions& actions);
   void abort();
+  // Makes every finding of the current message final (waits for checks' background
+  // work). For front ends that read findings without reaching end of message, e.g. the
+  // policy server after mailFrom(). Cheap when nothing is pending.
+  void settle();
 
  private:
   // Runs fn(check) over the checks in order; then, when `stage` is set and nothing

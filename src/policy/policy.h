@@ -33,10 +33,14 @@ class Policy final : public core::Decider {
   // lists the places looked at.
   static std::string locate(const config::Config& cfg, std::vector<std::string>& tried);
 
-  explicit Policy(PolicyModel model) : m_(std::move(model)) {}
+  explicit Policy(PolicyModel model);
 
   core::Verdict decide(core::Stage stage, const core::Connection& conn,
                        const core::Transaction& txn) const override;
+  // MAIL FROM/RCPT read the SPF finding only where spf_stage = "mail_from" is set (any
+  // layer: the domain is only known once SPF is done); end of headers judges header
+  // findings only; end of message reads everything.
+  bool needsFindings(core::Stage stage) const override;
   // Sets the DMARC disposition and records an allowlist override in the dmarc entry.
   void annotate(const core::Connection& conn, core::Transaction& txn) const override;
 
@@ -58,6 +62,7 @@ class Policy final : public core::Decider {
   Outcome evaluate(core::Stage stage, const core::Connection& conn, const core::Transaction& txn) const;
 
   PolicyModel m_;
+  bool spfAtMailFrom_ = false;  // some layer sets spf_stage = "mail_from"
 };
 
 }  // namespace vouch::policy

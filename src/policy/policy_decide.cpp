@@ -63,6 +63,27 @@ struct Candidate {
 
 }  // namespace
 
+Policy::Policy(PolicyModel model) : m_(std::move(model)) {
+  auto atMail = [](const RuleSet& r) { return r.spfStage == SpfStage::MailFrom; };
+  spfAtMailFrom_ = atMail(m_.defaults) || std::any_of(m_.classes.begin(), m_.classes.end(), atMail) ||
+                   std::any_of(m_.domains.begin(), m_.domains.end(), [&](const auto& d) { return atMail(d.second); });
+}
+
+bool Policy::needsFindings(core::Stage stage) const {
+  switch (stage) {
+    case core::Stage::MailFrom:
+    case core::Stage::Rcpt:
+      return spfAtMailFrom_;
+    case core::Stage::Connect:
+    case core::Stage::Helo:
+    case core::Stage::EndOfHeaders:
+      return false;  // collect(): header limit and From only, never SPF
+    case core::Stage::EndOfMessage:
+      return true;
+  }
+  return true;
+}
+
 core::ClientClass Policy::classOf(const core::Connection& conn) const {
   if (conn.clientClass != core::ClientClass::External) return conn.clientClass;
   const auto ip = core::IpAddress::parse(conn.clientIp);

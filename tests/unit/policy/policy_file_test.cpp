@@ -1,7 +1,7 @@
 // Policy files: parse errors with file:line, per-domain overrides (most specific wins),
 // class layering, the allowlist (networks -> trusted_forwarder, passing DKIM from a
-// listed domain) recorded in the dmarc A-R entry, DMARC disposition, and locating
-// policy.name on disk.
+// listed domain) recorded in the dmarc A-R entry, DMARC disposition, locating
+// policy.name on disk, and which stages need settled findings.
 #include <gtest/gtest.h>
 
 #include "policy_fixture.h"
@@ -269,6 +269,33 @@ TEST(PolicyAnnotate, DispositionFollowsTheVerdict) {
   shipped("default")->annotate(conn(ClientClass::External), txn);
   EXPECT_TRUE(txn.authResults.results().empty());
   EXPECT_EQ(txn.findings.dmarc->disposition, "reject");
+}
+
+// MAIL FROM/RCPT wait for SPF only when some layer judges SPF there; end of headers
+// never does; end of message always does.
+TEST(PolicyNeedsFindings, MailStagesWaitOnlyForSpfAtMailFrom) {
+  using core::Stage;
+  struct Case {
+    const char* what;
+    std::shared_ptr<const Policy> policy;
+    bool atMail;
+  } cases[] = {
+      {"empty", fromText(""), false},
+      {"default", shipped("default"), false},
+      {"monitor", shipped("monitor"), false},
+      {"strict", shipped("strict"), true},
+      {"domain layer", fromText(kLayered), true},
+      {"class layer", fromText("[class.external]\nspf_stage = \"mail_from\"\n"), true},
+  };
+  for (const auto& c : cases) {
+    ASSERT_TRUE(c.policy) << c.what;
+    EXPECT_EQ(c.policy->needsFindings(Stage::MailFrom), c.atMail) << c.what;
+    EXPECT_EQ(c.policy->needsFindings(Stage::Rcpt), c.atMail) << c.what;
+    EXPECT_FALSE(c.policy->needsFindings(Stage::Connect)) << c.what;
+    EXPECT_FALSE(c.policy->needsFindings(Stage::Helo)) << c.what;
+    EXPECT_FALSE(c.policy->needsFindings(Stage::EndOfHeaders)) << c.what;
+    EXPECT_TRUE(c.policy->needsFindings(Stage::EndOfMessage)) << c.what;
+  }
 }
 
 }  // namespace
