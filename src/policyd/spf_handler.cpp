@@ -79,6 +79,9 @@ std::string SpfHandler::evaluate(const Request& request) const {
   core::Verdict v = session->connect(ip, request.get("client_name"));
   if (!v.decided()) v = session->helo(helo);
   if (!v.decided()) v = session->mailFrom("<" + request.get("sender") + ">");
+  // The answer quotes the SPF finding (Received-SPF), which a policy that judges SPF
+  // at end of message lets the Session leave unsettled after MAIL FROM.
+  session->settle();
   if (outboundAfterMail(*session)) return "DUNNO";
   const auto& spf = session->transaction().findings.spf;
   std::string text = joinLines(v.reply.lines.empty() ? core::Reply{} : v.reply);

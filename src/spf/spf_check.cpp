@@ -1,7 +1,9 @@
 // SpfCheck and its factory (see spf_check.h). Identities come from the MTA and are
 // untrusted; the engine bounds and validates them. The HELO result is kept in
 // findings.spfHelo; findings.spf holds the identity that decides (MAIL FROM, or HELO for
-// the null sender), which is also the one Authentication-Results reports.
+// the null sender), which is also the one Authentication-Results reports. Evaluations
+// run on the pool and capture only values and the shared engine, so a check (or its
+// connection) may go away while they finish.
 #include "spf/spf_check.h"
 
 #include <unistd.h>
@@ -40,18 +42,32 @@ std::shared_ptr<const core::CheckFactory> SpfCheckFactory::create(const config::
 }
 
 std::unique_ptr<core::Check> SpfCheckFactory::makeCheck() const {
-  return std::make_unique<SpfCheck>(engine_, settings_);
+  return std::make_unique<SpfCheck>(engine_, settings_, pool_);
 }
 
-const Outcome& SpfCheck::evaluate(const core::IpAddress& ip, const std::string& sender, const std::string& helo) {
+SpfCheck::Future SpfCheck::evaluate(const core::IpAddress& ip, const std::string& sender,
+                                    const std::string& helo) {
   std::string key = ip.toString() + '\0' + sender + '\0' + helo;
   auto it = std::find_if(cache_.begin(), cache_.end(), [&](const CacheEntry& e) { return e.key == key; });
   if (it != cache_.end()) return it->outcome;
   if (cache_.size() >= kCacheSize) cache_.erase(cache_.begin());
-  Request req{ip, sender, helo, settings_.receiver, 0};
+  // The budget starts now, as it did when the evaluation ran here.
+  const dns::Deadline deadline = dns::Clock::now() + settings_.timeBudget;
   ++evaluations_;
-  cache_.push_back({std::move(key), engine_->check(req, dns::Clock::now() + settings_.timeBudget)});
-  return cache_.back().outcome;
+  Future f = pool_->submit([engine = engine_, req = Request{ip, sender, helo, settings_.receiver, 0}, deadline] {
+    return engine->check(req, deadline);
+  });
+  cache_.push_back({std::move(key), f});
+  return f;
+}
+
+Outcome SpfCheck::join(const Future& f) {
+  try {
+    return f.get();
+  } catch (...) {
+    cache_.clear();  // engines do not throw; if one did, never serve that again
+    throw;
+  }
 }
 
 core::SpfFinding SpfCheck::finding(const Outcome& o, std::string_view identity) const {
@@ -77,41 +93,64 @@ core::SpfFinding SpfCheck::unchecked(const std::string& sender, std::string_view
 }
 
 core::Flow SpfCheck::onMailFrom(core::Connection& conn, core::Transaction& txn) {
+  pending_.reset();  // a message that ended without settling: its answers are not ours
   if (txn.outbound && !settings_.judgeOutbound) return core::Flow::Continue;
   const bool nullSender = txn.mailFrom.empty();
-  const std::string heloSender = conn.helo.empty() ? std::string() : "postmaster@" + conn.helo;
   auto ip = core::IpAddress::parse(conn.clientIp);
   if (!ip) {
+    const std::string heloSender = conn.helo.empty() ? std::string() : "postmaster@" + conn.helo;
     txn.findings.spf = unchecked(nullSender ? heloSender : txn.mailFrom, nullSender ? "helo" : "mailfrom",
                                  "client IP unknown");
-  } else {
-    if (!conn.helo.empty() && (settings_.checkHelo || nullSender)) {
-      txn.findings.spfHelo = finding(evaluate(*ip, heloSender, conn.helo), "helo");
-    }
-    if (!nullSender) {
-      txn.findings.spf = finding(evaluate(*ip, txn.mailFrom, conn.helo), "mailfrom");
-    } else if (txn.findings.spfHelo) {
-      txn.findings.spf = txn.findings.spfHelo;
-    } else {
-      txn.findings.spf = unchecked({}, "helo", "null sender and no HELO");
-    }
+    record(txn, nullSender, conn.helo);
+    return core::Flow::Continue;
   }
+  Pending p;
+  p.message = conn.messages;
+  p.nullSender = nullSender;
+  p.helo = conn.helo;
+  if (!conn.helo.empty() && (settings_.checkHelo || nullSender)) {
+    p.heloOutcome = evaluate(*ip, "postmaster@" + conn.helo, conn.helo);
+  }
+  if (!nullSender) p.mailOutcome = evaluate(*ip, txn.mailFrom, conn.helo);
+  pending_ = std::move(p);
+  return core::Flow::Continue;
+}
+
+void SpfCheck::settle(core::Connection& conn, core::Transaction& txn) {
+  if (!pending_) return;
+  Pending p = std::move(*pending_);
+  pending_.reset();
+  // Started for an earlier message (this one stopped before our onMailFrom ran).
+  if (p.message != conn.messages) return;
+  if (p.heloOutcome) txn.findings.spfHelo = finding(join(*p.heloOutcome), "helo");
+  if (p.mailOutcome) {
+    txn.findings.spf = finding(join(*p.mailOutcome), "mailfrom");
+  } else if (txn.findings.spfHelo) {
+    txn.findings.spf = txn.findings.spfHelo;
+  } else {
+    txn.findings.spf = unchecked({}, "helo", "null sender and no HELO");
+  }
+  record(txn, p.nullSender, p.helo);
+}
+
+// The Authentication-Results entry for txn.findings.spf.
+void SpfCheck::record(core::Transaction& txn, bool nullSender, const std::string& helo) const {
   core::MethodResult ar;
   ar.method = "spf";
   ar.result = txn.findings.spf->result;
   if (!nullSender) {
     ar.properties.push_back({"smtp", "mailfrom", txn.findings.spf->sender});
-  } else if (!conn.helo.empty()) {
-    ar.properties.push_back({"smtp", "helo", conn.helo});
+  } else if (!helo.empty()) {
+    ar.properties.push_back({"smtp", "helo", helo});
   }
   if (ar.result == core::Result::TempError || ar.result == core::Result::PermError) {
     ar.reason = txn.findings.spf->reason;
   }
   txn.authResults.add(std::move(ar));
-  return core::Flow::Continue;
 }
 
 core::Flow SpfCheck::onEndOfMessage(core::Connection& conn, core::Transaction& txn, core::Actions& actions) {
+  settle(conn, txn);  // the Session settled already; this keeps the check whole on its own
   if (settings_.receivedSpf && txn.findings.spf) {
     actions.insertHeaderTop("Received-SPF",
                             receivedSpfValue(*txn.findings.spf, conn.clientIp, conn.helo, settings_.receiver));
