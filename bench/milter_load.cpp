@@ -203,6 +203,7 @@ struct Stats {
   std::vector<double> latenciesMs;
   std::map<char, long> finals;
   long errors = 0;
+  std::atomic<std::uint32_t> protocol{0};  // SMFIP_* the milter agreed (last connection)
 };
 
 // One SMTP-like session of `count` messages; returns false on protocol failure.
@@ -218,6 +219,7 @@ bool runConnection(const Options& o, const std::vector<Message>& corpus, int id,
   std::uint32_t prot;
   std::memcpy(&prot, data.data() + 8, 4);
   prot = ntohl(prot);
+  stats.protocol = prot;
   bool leadspc = prot & SMFIP_HDR_LEADSPC;
   // Sends a command and, unless the milter negotiated "no reply" for it, waits for the
   // reply; returns the reply command ('c' when none is expected).
@@ -402,8 +404,8 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"label\":\"%s\",\"messages\":%zu,\"failed_connections\":%d,\"seconds\":%.3f,"
       "\"msg_per_s\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
-      "\"cpu_us_per_msg\":%.1f,\"peak_rss_kb\":%ld,\"finals\":\"%s\"}\n",
+      "\"cpu_us_per_msg\":%.1f,\"peak_rss_kb\":%ld,\"finals\":\"%s\",\"protocol\":\"0x%x\"}\n",
       o.label.c_str(), lat.size(), failedConns.load(), secs, n / secs, pct(0.50), pct(0.99),
-      lat.empty() ? 0.0 : lat.back(), cpuUs, after.hwmKb, finals.c_str());
+      lat.empty() ? 0.0 : lat.back(), cpuUs, after.hwmKb, finals.c_str(), stats.protocol.load());
   return failedConns.load() == 0 && !lat.empty() ? 0 : 1;
 }

@@ -29,6 +29,36 @@ struct ConnectionSlot {
 
 ConnectionSlot* slotOf(SMFICTX* ctx) { return static_cast<ConnectionSlot*>(smfi_getpriv(ctx)); }
 
+// The SMFIP_NR_* bit of a stage; 0 for stages that always reply (end of message).
+unsigned long noReplyBit(std::string_view stage) {
+  if (stage == "connect") return SMFIP_NR_CONN;
+  if (stage == "helo") return SMFIP_NR_HELO;
+  if (stage == "mail") return SMFIP_NR_MAIL;
+  if (stage == "rcpt") return SMFIP_NR_RCPT;
+  if (stage == "header") return SMFIP_NR_HDR;
+  if (stage == "eoh") return SMFIP_NR_EOH;
+  if (stage == "body") return SMFIP_NR_BODY;
+  return 0;
+}
+
+// libmilter sends whatever a callback returns unless it is SMFIS_NOREPLY, and the MTA,
+// which was told not to wait, would read that reply as the answer to a later command.
+sfsistat quietIfAgreed(SMFICTX* ctx, std::string_view stage, sfsistat r) {
+  const ConnectionSlot* slot = slotOf(ctx);
+  const unsigned long bit = noReplyBit(stage);
+  return slot != nullptr && bit != 0 && (slot->protocol & bit) != 0 ? SMFIS_NOREPLY : r;
+}
+
+QuietStages quietStagesOf(unsigned long protocol) {
+  QuietStages q;
+  q.connect = (protocol & SMFIP_NR_CONN) != 0;
+  q.helo = (protocol & SMFIP_NR_HELO) != 0;
+  q.mail = (protocol & SMFIP_NR_MAIL) != 0;
+  q.rcpt = (protocol & SMFIP_NR_RCPT) != 0;
+  q.eoh = (protocol & SMFIP_NR_EOH) != 0;
+  return q;
+}
+
 CallbackHost& host() {
   CallbackHost* h = gHost.load(std::memory_order_acquire);
   if (h == nullptr) throw std::logic_error("milter callbacks used before registration");
@@ -45,12 +75,15 @@ sfsistat fail(SMFICTX* ctx, ConnectionHandler* h, const char* stage, const char*
       plan = planReply(internalErrorVerdict(snap->config().internal_error_action), false);
       host().log().event(LogLevel::Error, std::string("internal error at ") + stage + ": " + what);
     }
-    if (std::string_view(stage) == "header") return SMFIS_CONTINUE;  // reply comes at EOH
+    if (std::string_view(stage) == "header") return quietIfAgreed(ctx, stage, SMFIS_CONTINUE);
+    if (quietIfAgreed(ctx, stage, SMFIS_CONTINUE) == SMFIS_NOREPLY) return SMFIS_NOREPLY;
     SmfiEditor editor(ctx);
     if (!plan.reply.empty()) editor.setReply(plan.reply);
     return toSfsistat(plan.disposition);
   } catch (...) {
-    return SMFIS_TEMPFAIL;  // even logging failed: fail safe, as milter_default_action would
+    // Even logging failed: fail safe, as milter_default_action would (or say nothing
+    // where the MTA waits for no reply, and fail at end of message).
+    return quietIfAgreed(ctx, stage, SMFIS_TEMPFAIL);
   }
 }
 
@@ -69,7 +102,8 @@ sfsistat guarded(SMFICTX* ctx, const char* stage, Fn&& fn) noexcept {
   }
 }
 
-sfsistat answer(SMFICTX* ctx, const ReplyPlan& plan) {
+sfsistat answer(SMFICTX* ctx, std::string_view stage, const ReplyPlan& plan) {
+  if (quietIfAgreed(ctx, stage, SMFIS_CONTINUE) == SMFIS_NOREPLY) return SMFIS_NOREPLY;
   if (!plan.reply.empty() &&
       (plan.disposition == Disposition::Reject || plan.disposition == Disposition::TempFail))
     SmfiEditor(ctx).setReply(plan.reply);
@@ -91,7 +125,7 @@ sfsistat onNegotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned 
                      unsigned long, unsigned long* pf0, unsigned long* pf1, unsigned long* pf2,
                      unsigned long* pf3) {
   *pf0 = wantedActions(f0);
-  *pf1 = wantedProtocol(f1);
+  *pf1 = wantedProtocol(f1, host().currentSnapshot()->refusesBeforeData());
   *pf2 = *pf3 = 0;
   if ((*pf0 & SMFIF_SETSYMLIST) != 0) {
     smfi_setsymlist(ctx, SMFIM_CONNECT,
@@ -119,6 +153,7 @@ sfsistat onConnect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* hostaddr) {
                                                         host().log());
     slot->handler->setLeadingSpace((slot->protocol & SMFIP_HDR_LEADSPC) != 0);
     slot->handler->setSkipAllowed((slot->protocol & SMFIP_SKIP) != 0);
+    slot->handler->setQuietStages(quietStagesOf(slot->protocol));
   } catch (const std::exception& e) {
     return fail(ctx, nullptr, "connect", e.what());
   }
@@ -126,44 +161,42 @@ sfsistat onConnect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* hostaddr) {
     SmfiMacros macros(ctx);
     std::string ip = addressText(hostaddr);
     if (ip.empty()) ip = macros.get("{client_addr}").value_or("");
-    return answer(ctx, h.connect(ip, hostname ? hostname : "", macros));
+    return answer(ctx, "connect", h.connect(ip, hostname ? hostname : "", macros));
   });
 }
 
 sfsistat onHelo(SMFICTX* ctx, char* name) {
-  return guarded(ctx, "helo", [&](ConnectionHandler& h) { return answer(ctx, h.helo(name ? name : "")); });
+  return guarded(ctx, "helo", [&](ConnectionHandler& h) { return answer(ctx, "helo", h.helo(name ? name : "")); });
 }
 
 sfsistat onEnvFrom(SMFICTX* ctx, char** argv) {
   return guarded(ctx, "mail", [&](ConnectionHandler& h) {
-    return answer(ctx, h.mailFrom(argv && argv[0] ? argv[0] : "", SmfiMacros(ctx)));
+    return answer(ctx, "mail", h.mailFrom(argv && argv[0] ? argv[0] : "", SmfiMacros(ctx)));
   });
 }
 
 sfsistat onEnvRcpt(SMFICTX* ctx, char** argv) {
   return guarded(ctx, "rcpt", [&](ConnectionHandler& h) {
-    return answer(ctx, h.rcpt(argv && argv[0] ? argv[0] : ""));
+    return answer(ctx, "rcpt", h.rcpt(argv && argv[0] ? argv[0] : ""));
   });
 }
 
 sfsistat onHeader(SMFICTX* ctx, char* name, char* value) {
-  const ConnectionSlot* slot = slotOf(ctx);
-  const bool noReply = slot != nullptr && (slot->protocol & SMFIP_NR_HDR) != 0;
   const sfsistat r = guarded(ctx, "header", [&](ConnectionHandler& h) {
     h.header(name ? name : "", value ? value : "");
     return SMFIS_CONTINUE;
   });
-  return noReply ? SMFIS_NOREPLY : r;
+  return quietIfAgreed(ctx, "header", r);
 }
 
 sfsistat onEndOfHeaders(SMFICTX* ctx) {
-  return guarded(ctx, "eoh", [&](ConnectionHandler& h) { return answer(ctx, h.endOfHeaders(SmfiMacros(ctx))); });
+  return guarded(ctx, "eoh", [&](ConnectionHandler& h) { return answer(ctx, "eoh", h.endOfHeaders(SmfiMacros(ctx))); });
 }
 
 sfsistat onBody(SMFICTX* ctx, unsigned char* data, size_t len) {
   return guarded(ctx, "body", [&](ConnectionHandler& h) {
     const bool skip = h.body({reinterpret_cast<const char*>(data), data ? len : 0});
-    return skip ? SMFIS_SKIP : SMFIS_CONTINUE;
+    return quietIfAgreed(ctx, "body", skip ? SMFIS_SKIP : SMFIS_CONTINUE);
   });
 }
 
@@ -189,9 +222,12 @@ sfsistat onClose(SMFICTX* ctx) {
 
 }  // namespace
 
-unsigned long wantedProtocol(unsigned long offered) {
-  const unsigned long want = SMFIP_HDR_LEADSPC | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NR_HDR |
-                             SMFIP_SKIP;
+unsigned long wantedProtocol(unsigned long offered, bool refusesBeforeData) {
+  unsigned long want = SMFIP_HDR_LEADSPC | SMFIP_NOUNKNOWN | SMFIP_NODATA | SMFIP_NR_CONN |
+                       SMFIP_NR_HELO | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
+  if (!refusesBeforeData) want |= SMFIP_NR_MAIL | SMFIP_NR_RCPT;
+  // SKIP only matters while body chunks are answered.
+  if ((offered & SMFIP_NR_BODY) == 0) want |= SMFIP_SKIP;
   return want & offered;
 }
 

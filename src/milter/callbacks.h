@@ -31,9 +31,13 @@ class CallbackHost {
 smfiDesc makeMilterDescription(CallbackHost& host);
 
 // The protocol steps (SMFIP_*) vouch asks for out of what the MTA offers: header
-// values with their leading space, no unknown/DATA callbacks, no reply to each header,
-// SKIP for the body (NR_BODY is not asked: it would make SKIP ignored).
-unsigned long wantedProtocol(unsigned long offered);
+// values with their leading space, no unknown/DATA callbacks, and no reply at every
+// stage that cannot refuse anything: connect, HELO, each header, end of headers, body
+// chunks, and MAIL FROM/RCPT TO unless the local policy may refuse there
+// (`refusesBeforeData`). Each reply costs the MTA a wait and libmilter a hand-off between
+// threads, so a message now costs one exchange (end of message) instead of five; a
+// refusal found at a quiet stage is given at end of message. SKIP only without NR_BODY.
+unsigned long wantedProtocol(unsigned long offered, bool refusesBeforeData);
 // The actions (SMFIF_*) vouch asks for out of what the MTA offers.
 unsigned long wantedActions(unsigned long offered);
 

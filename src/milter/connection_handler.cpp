@@ -44,9 +44,24 @@ ConnectionHandler::~ConnectionHandler() {
   }
 }
 
-ReplyPlan ConnectionHandler::stageResult(const core::Verdict& v, std::string_view stage) {
+bool ConnectionHandler::quietAt(std::string_view stage) const {
+  if (stage == "connect") return quiet_.connect;
+  if (stage == "helo") return quiet_.helo;
+  if (stage == "mail") return quiet_.mail;
+  if (stage == "rcpt") return quiet_.rcpt;
+  if (stage == "eoh") return quiet_.eoh;
+  return stage == "header" || stage == "body";
+}
+
+ReplyPlan ConnectionHandler::stageResult(const core::Verdict& v, std::string_view stage, bool quiet) {
   ReplyPlan plan = planReply(v, false);
   if (plan.quarantine && !pending_.decided()) pending_ = v;  // smfi_quarantine needs EOM
+  if (endsMessage(plan.disposition) && quiet) {
+    // Said at end of message instead, ahead of anything milder decided later.
+    core::Verdict& keep = stage == "connect" || stage == "helo" ? connectionPending_ : pending_;
+    if (!keep.decided() || !endsMessage(planReply(keep, false).disposition)) keep = v;
+    return {};
+  }
   if (endsMessage(plan.disposition)) {
     if (inMessage_) {
       finishMessage(v, stage, plan, {});
@@ -66,25 +81,27 @@ ReplyPlan ConnectionHandler::connect(std::string_view clientIp, std::string_view
   conn.mtaHostname = macros.get("j").value_or("");
   core::Verdict v = session_->connect(clientIp, clientName);
   if (flights_.draining()) v = drainingVerdict();
-  return stageResult(v, "connect");
+  return stageResult(v, "connect", quiet_.connect);
 }
 
 ReplyPlan ConnectionHandler::helo(std::string_view name) {
-  return stageResult(session_->helo(name), "helo");
+  return stageResult(session_->helo(name), "helo", quiet_.helo);
 }
 
 ReplyPlan ConnectionHandler::mailFrom(std::string_view from, const MacroReader& macros) {
   if (inMessage_) abort();  // a new MAIL FROM without end of message or RSET
   session_->connection().authUser = macros.get("{auth_authen}").value_or("");
-  if (!flights_.beginMessage()) return stageResult(drainingVerdict(), "mail");
+  pending_ = connectionPending_;
+  if (!flights_.beginMessage()) return stageResult(drainingVerdict(), "mail", quiet_.mail);
   inMessage_ = true;
   started_ = std::chrono::steady_clock::now();
-  pending_ = {};
-  return stageResult(session_->mailFrom(from), "mail");
+  return stageResult(session_->mailFrom(from), "mail", quiet_.mail);
 }
 
 ReplyPlan ConnectionHandler::rcpt(std::string_view rcpt) {
-  ReplyPlan plan = planReply(session_->rcpt(rcpt), false);
+  const core::Verdict v = session_->rcpt(rcpt);
+  ReplyPlan plan = planReply(v, false);
+  if (quiet_.rcpt && endsMessage(plan.disposition)) return stageResult(v, "rcpt", true);
   // A refused recipient does not end the message; the MTA aborts it if none is left.
   if (plan.disposition == Disposition::Discard && inMessage_)
     finishMessage(session_->transaction().verdict, "rcpt", plan, {});
@@ -101,7 +118,7 @@ ReplyPlan ConnectionHandler::endOfHeaders(const MacroReader& macros) {
   core::Verdict v = session_->endOfHeaders();
   if (!v.decided() && pending_.decided() && pending_.action != core::Action::Quarantine)
     v = pending_;
-  return stageResult(v, "eoh");
+  return stageResult(v, "eoh", quiet_.eoh);
 }
 
 bool ConnectionHandler::body(std::span<const char> chunk) {
@@ -114,8 +131,15 @@ bool ConnectionHandler::body(std::span<const char> chunk) {
 ReplyPlan ConnectionHandler::endOfMessage(const MacroReader& macros, MessageEditor& editor) {
   readMessageMacros(macros);
   core::RecordingActions actions;
-  core::Verdict v = session_->endOfMessage(actions);
-  if ((!v.decided() || v.action == core::Action::Accept) && pending_.decided()) v = pending_;
+  core::Verdict v;
+  // A refusal kept from a quiet stage stands; the checks need not run (after a
+  // refused MAIL FROM the session holds no transaction for this message).
+  if (pending_.decided() && endsMessage(planReply(pending_, false).disposition)) {
+    v = pending_;
+  } else {
+    v = session_->endOfMessage(actions);
+    if ((!v.decided() || v.action == core::Action::Accept) && pending_.decided()) v = pending_;
+  }
   ReplyPlan plan = planReply(v, true);
   std::vector<std::string> problems;
   if (!endsMessage(plan.disposition)) {
@@ -145,8 +169,9 @@ ReplyPlan ConnectionHandler::internalError(std::string_view stage, std::string_v
                                   printableAscii(what, 300));
   const bool eom = stage == "eom";
   ReplyPlan plan = planReply(v, eom);
-  if (stage == "header" || stage == "body") {
-    pending_ = v;  // no reply possible now; applied at end of headers / message
+  if (!eom && quietAt(stage)) {
+    if (stage == "connect" || stage == "helo") connectionPending_ = v;
+    else pending_ = v;  // no reply possible now; applied at end of headers / message
     return {};
   }
   if ((endsMessage(plan.disposition) || eom) && inMessage_)

@@ -29,6 +29,13 @@ class MacroReader {
   virtual std::optional<std::string> get(std::string_view name) const = 0;
 };
 
+// Stages the MTA does not wait on (SMFIP_NR_*, negotiated so that a message costs one
+// round trip instead of five). A decision made at a quiet stage cannot be sent there; it
+// is kept and given at end of message.
+struct QuietStages {
+  bool connect = false, helo = false, mail = false, rcpt = false, eoh = false;
+};
+
 class ConnectionHandler {
  public:
   ConnectionHandler(std::shared_ptr<const pipeline::Snapshot> snapshot, FlightTracker& flights,
@@ -40,6 +47,7 @@ class ConnectionHandler {
   // What was negotiated with the MTA.
   void setLeadingSpace(bool on) { leadingSpace_ = on; }
   void setSkipAllowed(bool on) { skipAllowed_ = on; }
+  void setQuietStages(QuietStages q) { quiet_ = q; }
   bool leadingSpace() const { return leadingSpace_; }
 
   ReplyPlan connect(std::string_view clientIp, std::string_view clientName,
@@ -62,7 +70,8 @@ class ConnectionHandler {
   const pipeline::Snapshot& snapshot() const { return *snapshot_; }
 
  private:
-  ReplyPlan stageResult(const core::Verdict& v, std::string_view stage);
+  ReplyPlan stageResult(const core::Verdict& v, std::string_view stage, bool quiet);
+  bool quietAt(std::string_view stage) const;
   void finishMessage(const core::Verdict& v, std::string_view stage, const ReplyPlan& plan,
                      std::vector<std::string> problems);
   void readMessageMacros(const MacroReader& macros);
@@ -74,7 +83,9 @@ class ConnectionHandler {
   bool leadingSpace_ = false;
   bool skipAllowed_ = false;
   bool inMessage_ = false;                 // counted in flights_
+  QuietStages quiet_;
   core::Verdict pending_;                  // decided where no reply was possible
+  core::Verdict connectionPending_;        // the same, at a quiet connect/HELO: every message
   std::chrono::steady_clock::time_point started_{};
 };
 

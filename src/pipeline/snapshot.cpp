@@ -36,6 +36,10 @@ class BuiltSnapshot final : public Snapshot {
   }
   const config::Config& config() const override { return *config_; }
   dns::Resolver& resolver() const override { return *resolver_; }
+  bool refusesBeforeData() const override {
+    return decider_ && (decider_->needsFindings(core::Stage::MailFrom) ||
+                        decider_->needsFindings(core::Stage::Rcpt));
+  }
 
  private:
   std::shared_ptr<const config::Config> config_;

@@ -28,6 +28,9 @@ class Snapshot {
   virtual std::unique_ptr<core::Session> newSession() const = 0;
   virtual const config::Config& config() const = 0;
   virtual dns::Resolver& resolver() const = 0;
+  // True when the local policy may refuse a message at MAIL FROM or RCPT TO, so the
+  // milter must keep those replies; otherwise it asks the MTA not to wait on them.
+  virtual bool refusesBeforeData() const { return true; }
 };
 
 // The production resolver from the config (libunbound), or a zone-file resolver when

@@ -232,6 +232,75 @@ TEST_F(HandlerTest, DrainingRefusesNewConnectionsAndMessages) {
   EXPECT_EQ(fresh.connect("192.0.2.11", "x", macros).disposition, Disposition::TempFail);
 }
 
+// With every stage but end of message quiet (SMFIP_NR_*, as negotiated with Postfix),
+// refusals found earlier are given at end of message, once, and logged there.
+QuietStages allQuiet() { return {true, true, true, true, true}; }
+
+TEST_F(HandlerTest, QuietStagesCarryRefusalsToEndOfMessage) {
+  script.stopInHeader = true;
+  auto h = std::make_unique<ConnectionHandler>(std::make_shared<FakeSnapshot>(script), flights, log);
+  h->setQuietStages(allQuiet());
+  h->connect("192.0.2.10", "c", macros);
+  h->helo("c");
+  h->mailFrom("<a@example.com>", macros);
+  h->header("X-Stop", " now");
+  EXPECT_EQ(h->endOfHeaders(macros).disposition, Disposition::Continue);  // nothing said yet
+  EXPECT_TRUE(log.messages.empty());
+  EXPECT_EQ(flights.inFlight(), 1u);
+  const ReplyPlan p = h->endOfMessage(macros, editor);
+  EXPECT_EQ(p.disposition, Disposition::TempFail);
+  EXPECT_EQ(p.reply.code + " " + p.reply.enhanced, "451 4.7.0");
+  EXPECT_EQ(editor.calls, std::vector<std::string>{"reply 451 4.7.0"});  // no header edits
+  ASSERT_EQ(log.messages.size(), 1u);
+  EXPECT_EQ(log.messages[0].stage, "eom");
+  EXPECT_EQ(flights.inFlight(), 0u);
+}
+
+TEST_F(HandlerTest, QuietMailFromRefusalGivenAtEndOfMessage) {
+  script.verdicts[Stage::MailFrom] = verdict(Action::Reject, "550", "5.7.23");
+  auto h = std::make_unique<ConnectionHandler>(std::make_shared<FakeSnapshot>(script), flights, log);
+  h->setQuietStages(allQuiet());
+  h->connect("192.0.2.10", "c", macros);
+  h->helo("c");
+  EXPECT_EQ(h->mailFrom("<a@example.com>", macros).disposition, Disposition::Continue);
+  EXPECT_EQ(h->rcpt("<b@example.net>").disposition, Disposition::Continue);
+  h->endOfHeaders(macros);
+  const ReplyPlan p = h->endOfMessage(macros, editor);
+  EXPECT_EQ(p.disposition, Disposition::Reject);
+  EXPECT_EQ(p.reply.code + " " + p.reply.enhanced, "550 5.7.23");
+  // The next message on the connection starts clean.
+  script.verdicts.erase(Stage::MailFrom);
+  h->mailFrom("<a@example.com>", macros);
+  h->endOfHeaders(macros);
+  EXPECT_EQ(h->endOfMessage(macros, editor).disposition, Disposition::Accept);
+}
+
+TEST_F(HandlerTest, QuietConnectDrainingRefusesEveryMessage) {
+  flights.startDraining();
+  ConnectionHandler h(std::make_shared<FakeSnapshot>(script), flights, log);
+  h.setQuietStages(allQuiet());
+  EXPECT_EQ(h.connect("192.0.2.11", "x", macros).disposition, Disposition::Continue);
+  for (int i = 0; i < 2; ++i) {
+    h.mailFrom("<a@example.com>", macros);
+    const ReplyPlan p = h.endOfMessage(macros, editor);
+    EXPECT_EQ(p.disposition, Disposition::TempFail) << i;
+    EXPECT_EQ(p.reply.code + " " + p.reply.enhanced, "451 4.3.2") << i;
+  }
+  EXPECT_EQ(flights.inFlight(), 0u);
+}
+
+TEST_F(HandlerTest, QuietStageInternalErrorGivenAtEndOfMessage) {
+  auto h = std::make_unique<ConnectionHandler>(std::make_shared<FakeSnapshot>(script), flights, log);
+  h->setQuietStages(allQuiet());
+  h->connect("192.0.2.10", "c", macros);
+  h->mailFrom("<a@example.com>", macros);
+  EXPECT_EQ(h->internalError("rcpt", "broken").disposition, Disposition::Continue);
+  const ReplyPlan p = h->endOfMessage(macros, editor);
+  EXPECT_EQ(p.disposition, Disposition::TempFail);
+  EXPECT_EQ(p.reply.code + " " + p.reply.enhanced, "451 4.3.0");
+  EXPECT_EQ(flights.inFlight(), 0u);
+}
+
 TEST_F(HandlerTest, InternalErrorUsesConfiguredActionAndLogsQueueId) {
   auto h = connect();
   h->mailFrom("<a@example.com>", macros);

@@ -28,20 +28,26 @@ TEST(Negotiation, WhatPostfixOffers) {
   const unsigned long actions = wantedActions(postfixActions);
   EXPECT_EQ(actions, static_cast<unsigned long>(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE |
                                                 SMFIF_SETSYMLIST));
-  const unsigned long proto = wantedProtocol(postfixProtocol);
+  // A policy that never refuses before DATA: only end of message is answered.
+  const unsigned long proto = wantedProtocol(postfixProtocol, false);
   EXPECT_TRUE(proto & SMFIP_HDR_LEADSPC);
-  EXPECT_TRUE(proto & SMFIP_SKIP);
-  EXPECT_TRUE(proto & SMFIP_NR_HDR);
   EXPECT_TRUE(proto & SMFIP_NOUNKNOWN);
   EXPECT_TRUE(proto & SMFIP_NODATA);
-  // NR_BODY would make SMFIS_SKIP ignored; the stages that may reply keep their reply.
-  EXPECT_FALSE(proto & SMFIP_NR_BODY);
-  EXPECT_FALSE(proto & SMFIP_NR_CONN);
-  EXPECT_FALSE(proto & SMFIP_NR_MAIL);
-  EXPECT_FALSE(proto & SMFIP_NR_RCPT);
-  EXPECT_FALSE(proto & SMFIP_NR_EOH);
+  for (unsigned long nr : {SMFIP_NR_CONN, SMFIP_NR_HELO, SMFIP_NR_MAIL, SMFIP_NR_RCPT, SMFIP_NR_HDR,
+                           SMFIP_NR_EOH, SMFIP_NR_BODY})
+    EXPECT_TRUE(proto & nr) << nr;
+  EXPECT_FALSE(proto & SMFIP_SKIP);  // meaningless when body chunks get no reply
+  // A policy that may refuse at MAIL FROM/RCPT TO keeps those replies.
+  const unsigned long early = wantedProtocol(postfixProtocol, true);
+  EXPECT_FALSE(early & SMFIP_NR_MAIL);
+  EXPECT_FALSE(early & SMFIP_NR_RCPT);
+  EXPECT_TRUE(early & SMFIP_NR_EOH);
+  // An MTA without NR_BODY: body chunks are answered, and may be skipped.
+  const unsigned long old = wantedProtocol(postfixProtocol & ~SMFIP_NR_BODY, false);
+  EXPECT_TRUE(old & SMFIP_SKIP);
+  EXPECT_FALSE(old & SMFIP_NR_BODY);
   // Nothing the MTA did not offer.
-  EXPECT_EQ(wantedProtocol(0), 0ul);
+  EXPECT_EQ(wantedProtocol(0, false), 0ul);
   EXPECT_EQ(wantedActions(SMFIF_ADDHDRS), static_cast<unsigned long>(SMFIF_ADDHDRS));
 }
 
