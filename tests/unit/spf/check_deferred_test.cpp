@@ -296,5 +296,33 @@ TEST(SpfDeferred, PendingEvaluationIsSharedByTheNextMessage) {
   EXPECT_EQ(s->transaction().findings.spf->result, Result::Pass);
 }
 
+// Stops every message after the first at MAIL FROM, before the SPF check's turn.
+class StopLater final : public core::Check {
+ public:
+  std::string_view name() const override { return "stop-later"; }
+  core::Flow onMailFrom(core::Connection& conn, core::Transaction& txn) override {
+    if (conn.messages < 2) return core::Flow::Continue;
+    txn.verdict.action = core::Action::Reject;
+    return core::Flow::Stop;
+  }
+};
+
+// A message stopped before SpfCheck::onMailFrom never gets the previous message's SPF.
+TEST(SpfDeferred, StoppedMessageGetsNoStaleFindings) {
+  Harness h;
+  h.gate->open();
+  auto engine = makeEngine(h.cfg.spf_engine, h.fake, Limits::fromConfig(h.cfg));
+  std::vector<std::unique_ptr<core::Check>> checks;
+  checks.push_back(std::make_unique<StopLater>());
+  checks.push_back(std::make_unique<SpfCheck>(engine, CheckSettings{}, std::make_shared<core::TaskPool>(4)));
+  core::Session s({}, std::move(checks), std::make_shared<SpyDecider>(false));
+  s.connect("192.0.2.7", "client");
+  s.helo("mail.example.net");
+  s.mailFrom("<user@example.com>");  // started, not settled
+  EXPECT_EQ(s.mailFrom("<user@example.com>").action, core::Action::Reject);  // stop settles
+  EXPECT_FALSE(s.transaction().findings.spf);
+  EXPECT_TRUE(s.transaction().authResults.results().empty());
+}
+
 }  // namespace
 }  // namespace vouch::spf
