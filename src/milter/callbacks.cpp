@@ -14,6 +14,7 @@
 #include <string>
 
 #include "milter/connection_handler.h"
+#include "milter/quick_ack.h"
 #include "milter/smfi_glue.h"
 
 namespace vouch::milter {
@@ -24,10 +25,16 @@ std::atomic<CallbackHost*> gHost{nullptr};  // see makeMilterDescription
 
 struct ConnectionSlot {
   unsigned long protocol = 0;  // SMFIP_* agreed in negotiate (0 when not negotiated)
+  int tcpSocket = -1;          // for ackNow (quick_ack.h); -1 on unix sockets
   std::unique_ptr<ConnectionHandler> handler;
 };
 
 ConnectionSlot* slotOf(SMFICTX* ctx) { return static_cast<ConnectionSlot*>(smfi_getpriv(ctx)); }
+
+// At every quiet stage: the MTA may be holding its next write until this data is acked.
+void ackPending(SMFICTX* ctx) {
+  if (const ConnectionSlot* slot = slotOf(ctx)) ackNow(slot->tcpSocket);
+}
 
 // The SMFIP_NR_* bit of a stage; 0 for stages that always reply (end of message).
 unsigned long noReplyBit(std::string_view stage) {
@@ -138,6 +145,8 @@ sfsistat onNegotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned 
     ConnectionSlot* slot = slotOf(ctx);
     if (slot == nullptr) smfi_setpriv(ctx, slot = new ConnectionSlot);
     slot->protocol = *pf1;
+    slot->tcpSocket = tcpSocketOf(ctx, host().tcpListenPort());
+    if (slot->tcpSocket < 0 && host().tcpListenPort() > 0) host().quickAckUnavailable();
   } catch (...) {
     return SMFIS_TEMPFAIL;
   }
@@ -145,6 +154,7 @@ sfsistat onNegotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned 
 }
 
 sfsistat onConnect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* hostaddr) {
+  ackPending(ctx);
   try {
     ConnectionSlot* slot = slotOf(ctx);
     if (slot == nullptr) smfi_setpriv(ctx, slot = new ConnectionSlot);
@@ -166,22 +176,26 @@ sfsistat onConnect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* hostaddr) {
 }
 
 sfsistat onHelo(SMFICTX* ctx, char* name) {
+  ackPending(ctx);
   return guarded(ctx, "helo", [&](ConnectionHandler& h) { return answer(ctx, "helo", h.helo(name ? name : "")); });
 }
 
 sfsistat onEnvFrom(SMFICTX* ctx, char** argv) {
+  ackPending(ctx);
   return guarded(ctx, "mail", [&](ConnectionHandler& h) {
     return answer(ctx, "mail", h.mailFrom(argv && argv[0] ? argv[0] : "", SmfiMacros(ctx)));
   });
 }
 
 sfsistat onEnvRcpt(SMFICTX* ctx, char** argv) {
+  ackPending(ctx);
   return guarded(ctx, "rcpt", [&](ConnectionHandler& h) {
     return answer(ctx, "rcpt", h.rcpt(argv && argv[0] ? argv[0] : ""));
   });
 }
 
 sfsistat onHeader(SMFICTX* ctx, char* name, char* value) {
+  ackPending(ctx);
   const sfsistat r = guarded(ctx, "header", [&](ConnectionHandler& h) {
     h.header(name ? name : "", value ? value : "");
     return SMFIS_CONTINUE;
@@ -190,10 +204,12 @@ sfsistat onHeader(SMFICTX* ctx, char* name, char* value) {
 }
 
 sfsistat onEndOfHeaders(SMFICTX* ctx) {
+  ackPending(ctx);
   return guarded(ctx, "eoh", [&](ConnectionHandler& h) { return answer(ctx, "eoh", h.endOfHeaders(SmfiMacros(ctx))); });
 }
 
 sfsistat onBody(SMFICTX* ctx, unsigned char* data, size_t len) {
+  ackPending(ctx);
   return guarded(ctx, "body", [&](ConnectionHandler& h) {
     const bool skip = h.body({reinterpret_cast<const char*>(data), data ? len : 0});
     return quietIfAgreed(ctx, "body", skip ? SMFIS_SKIP : SMFIS_CONTINUE);

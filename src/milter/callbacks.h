@@ -23,6 +23,10 @@ class CallbackHost {
   virtual std::shared_ptr<const pipeline::Snapshot> currentSnapshot() const = 0;
   virtual FlightTracker& flights() = 0;
   virtual MilterLog& log() = 0;
+  // The TCP port vouch listens on; 0 for a unix socket (see quick_ack.h).
+  virtual int tcpListenPort() const { return 0; }
+  // A TCP connection whose socket could not be found: logged once by the host.
+  virtual void quickAckUnavailable() {}
 };
 
 // The description for smfi_register, bound to `host`. libmilter's callbacks carry no

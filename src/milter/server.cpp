@@ -86,6 +86,14 @@ class Server final : public CallbackHost {
   int start();
   int serve();  // returns only for a dead listener; a stop ends the process
 
+  int tcpListenPort() const override {
+    return socket_.kind == SocketSpec::Kind::Unix ? 0 : socket_.port;
+  }
+  void quickAckUnavailable() override {
+    if (!quickAckWarned_.exchange(true))
+      log_->event(LogLevel::Warning, "TCP quick ACKs unavailable (libmilter context layout not recognised): "
+                                     "each message may wait ~40 ms for a delayed ACK; a unix socket avoids it");
+  }
   std::shared_ptr<const pipeline::Snapshot> currentSnapshot() const override {
     std::lock_guard lock(snapshotMutex_);
     return snapshot_;
@@ -117,6 +125,7 @@ class Server final : public CallbackHost {
   std::condition_variable listenerDone_;
   bool listenerFinished_ = false;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> quickAckWarned_{false};
 };
 
 int Server::start() {
