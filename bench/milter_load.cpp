@@ -25,6 +25,7 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -140,15 +141,28 @@ class Conn {
   ~Conn() {
     if (fd_ >= 0) ::close(fd_);
   }
+  // Buffered like Postfix's VSTREAM (4096 bytes): a macro packet and its command, or a
+  // run of commands that get no reply, leave in one write; a full buffer is written as
+  // it fills, and whatever is left goes out before the next read.
   bool send(char cmd, const std::string& data) {
     std::uint32_t len = htonl(static_cast<std::uint32_t>(data.size() + 1));
-    std::string pkt(reinterpret_cast<char*>(&len), 4);
-    pkt += cmd;
-    pkt += data;
-    return writeAll(pkt);
+    out_.append(reinterpret_cast<char*>(&len), 4);
+    out_ += cmd;
+    out_ += data;
+    std::size_t off = 0;
+    for (; out_.size() - off >= kBuffer; off += kBuffer)
+      if (!writeAll(std::string_view(out_).substr(off, kBuffer))) return false;
+    out_.erase(0, off);
+    return true;
+  }
+  bool flush() {
+    const bool ok = out_.empty() || writeAll(out_);
+    out_.clear();
+    return ok;
   }
   // Reads one reply packet; false on EOF or error.
   bool recv(char& cmd, std::string& data) {
+    if (!flush()) return false;
     char hdr[5];
     if (!readAll(hdr, 5)) return false;
     std::uint32_t len;
@@ -161,7 +175,9 @@ class Conn {
   }
 
  private:
-  bool writeAll(const std::string& s) {
+  static constexpr std::size_t kBuffer = 4096;
+  std::string out_;
+  bool writeAll(std::string_view s) {
     std::size_t off = 0;
     while (off < s.size()) {
       ssize_t n = ::write(fd_, s.data() + off, s.size() - off);
@@ -294,7 +310,7 @@ bool runConnection(const Options& o, const std::vector<Message>& corpus, int id,
     stats.finals[final]++;
   }
   c.send(SMFIC_QUIT, "");
-  return true;
+  return c.flush();
 }
 
 struct ProcSample {
