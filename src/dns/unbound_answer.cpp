@@ -40,8 +40,12 @@ Answer answerFromUnbound(int err, const ub_result* result, bool validating,
       a.canonicalName = std::move(canonical);
     }
   }
+  // For "no record" answers libunbound gives the negative TTL (RFC 2308), which lets a
+  // cache above it keep them too.
+  const std::uint32_t resultTtl = result->ttl > 0 ? static_cast<std::uint32_t>(result->ttl) : 0;
   if (result->rcode == kRcodeNxDomain || result->nxdomain) {
     a.status = Status::NxDomain;
+    a.ttl = resultTtl;
     return a;
   }
   if (result->rcode == kRcodeServFail) {
@@ -54,6 +58,7 @@ Answer answerFromUnbound(int err, const ub_result* result, bool validating,
   }
   if (!result->havedata) {
     a.status = Status::NoData;
+    a.ttl = resultTtl;
     return a;
   }
   std::vector<Record> records;
@@ -67,11 +72,12 @@ Answer answerFromUnbound(int err, const ub_result* result, bool validating,
   }
   if (records.empty()) {
     a.status = Status::NoData;
+    a.ttl = resultTtl;
     return a;
   }
   a.status = Status::Ok;
   a.records = std::move(records);
-  a.ttl = result->ttl > 0 ? static_cast<std::uint32_t>(result->ttl) : ttl;
+  a.ttl = resultTtl > 0 ? resultTtl : ttl;
   return a;
 }
 
