@@ -8,6 +8,8 @@
 
 #include <map>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 namespace vouch::dns {
 namespace {
@@ -135,6 +137,29 @@ TEST(CachingResolverLifetime, QueryOutlivesTheResolver) {
     p = cache.start("example.org", RrType::TXT);
   }
   EXPECT_EQ(p->wait(Clock::now()).records.at(0).text, "x");
+}
+
+// Many threads asking overlapping names at once (run under TSan by the dns.threads test):
+// every answer is the scripted one and the store stays within its bound.
+TEST(CachingResolverThreads, ConcurrentLookups) {
+  auto inner = std::make_shared<ScriptedResolver>();
+  for (int i = 0; i < 64; ++i) inner->answers[{"n" + std::to_string(i) + ".example", RrType::TXT}] = txt(std::to_string(i), 60);
+  CachingResolver cache(inner, 48);
+  std::vector<std::thread> threads;
+  std::vector<int> wrong(8, 0);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        const int n = (i * 7 + t) % 64;
+        Answer a = cache.query("n" + std::to_string(n) + ".example", RrType::TXT, Clock::now() + std::chrono::seconds(1));
+        if (!a.ok() || a.records.at(0).text != std::to_string(n)) ++wrong[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int w : wrong) EXPECT_EQ(w, 0);
+  EXPECT_LE(cache.size(), 48u);
+  EXPECT_GT(cache.hits(), 0u);
 }
 
 }  // namespace
