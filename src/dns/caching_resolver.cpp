@@ -11,8 +11,10 @@ namespace vouch::dns {
 
 class CachingResolver::Store {
  public:
-  Store(std::size_t maxEntries, Now now)
-      : perShard_(std::max<std::size_t>(1, maxEntries / kShards)), now_(std::move(now)) {}
+  Store(std::size_t maxEntries, std::size_t maxBytes, Now now)
+      : perShard_(std::max<std::size_t>(1, maxEntries / kShards)),
+        bytesPerShard_(std::max<std::size_t>(1, maxBytes / kShards)),
+        now_(std::move(now)) {}
 
   bool find(const std::string& key, Answer& out) {
     Shard& s = shardOf(key);
@@ -20,6 +22,7 @@ class CachingResolver::Store {
     auto it = s.map.find(key);
     if (it == s.map.end()) return false;
     if (it->second.expires <= now_()) {
+      s.bytes -= it->second.cost;
       s.map.erase(it);
       return false;
     }
@@ -31,15 +34,29 @@ class CachingResolver::Store {
   void store(const std::string& key, const Answer& a) {
     const bool complete = a.status == Status::Ok || a.status == Status::NoData || a.status == Status::NxDomain;
     if (!complete || a.security == Security::Bogus || a.ttl == 0) return;
+    const std::size_t cost = costOf(key, a);
+    if (cost > bytesPerShard_) return;
     const auto ttl = std::min<std::chrono::seconds>(std::chrono::seconds(a.ttl), kMaxTtl);
     const Clock::time_point now = now_();
     Shard& s = shardOf(key);
     std::lock_guard lock(s.mu);
-    if (s.map.size() >= perShard_ && s.map.find(key) == s.map.end()) {
-      std::erase_if(s.map, [&](const auto& kv) { return kv.second.expires <= now; });
-      if (s.map.size() >= perShard_) s.map.erase(s.map.begin());
+    if (auto old = s.map.find(key); old != s.map.end()) {
+      s.bytes -= old->second.cost;
+      s.map.erase(old);
     }
-    s.map.insert_or_assign(key, Entry{a, now + ttl});
+    if (s.map.size() >= perShard_ || s.bytes + cost > bytesPerShard_) {
+      std::erase_if(s.map, [&](const auto& kv) {
+        if (kv.second.expires > now) return false;
+        s.bytes -= kv.second.cost;
+        return true;
+      });
+      while (!s.map.empty() && (s.map.size() >= perShard_ || s.bytes + cost > bytesPerShard_)) {
+        s.bytes -= s.map.begin()->second.cost;
+        s.map.erase(s.map.begin());
+      }
+    }
+    s.map.emplace(key, Entry{a, now + ttl, cost});
+    s.bytes += cost;
   }
 
   std::size_t size() const {
@@ -50,20 +67,40 @@ class CachingResolver::Store {
     }
     return n;
   }
+  std::size_t bytes() const {
+    std::size_t n = 0;
+    for (const Shard& s : shards_) {
+      std::lock_guard lock(s.mu);
+      n += s.bytes;
+    }
+    return n;
+  }
   std::size_t hits() const { return hits_.load(std::memory_order_relaxed); }
 
  private:
   struct Entry {
     Answer answer;
     Clock::time_point expires;
+    std::size_t cost;
   };
   struct Shard {
     mutable std::mutex mu;
     std::unordered_map<std::string, Entry> map;
+    std::size_t bytes = 0;
   };
+  // The text held plus a fixed allowance per entry and record for the containers.
+  static std::size_t costOf(const std::string& key, const Answer& a) {
+    std::size_t n = 128 + 2 * key.size() + a.canonicalName.size() + a.why.size();
+    for (const Record& r : a.records) {
+      n += 64 + r.text.size();
+      for (const std::string& piece : r.strings) n += 32 + piece.size();
+    }
+    return n;
+  }
   Shard& shardOf(const std::string& key) { return shards_[std::hash<std::string>{}(key) % kShards]; }
 
   const std::size_t perShard_;
+  const std::size_t bytesPerShard_;
   const Now now_;
   std::array<Shard, kShards> shards_;
   std::atomic<std::size_t> hits_{0};
@@ -90,8 +127,9 @@ class StoringPending final : public Pending {
 
 }  // namespace
 
-CachingResolver::CachingResolver(std::shared_ptr<Resolver> inner, std::size_t maxEntries, Now now)
-    : inner_(std::move(inner)), store_(std::make_shared<Store>(maxEntries, std::move(now))) {}
+CachingResolver::CachingResolver(std::shared_ptr<Resolver> inner, std::size_t maxEntries,
+                                 std::size_t maxBytes, Now now)
+    : inner_(std::move(inner)), store_(std::make_shared<Store>(maxEntries, maxBytes, std::move(now))) {}
 
 PendingPtr CachingResolver::start(std::string_view name, RrType type) {
   std::string key = normalizeName(name);
@@ -103,6 +141,7 @@ PendingPtr CachingResolver::start(std::string_view name, RrType type) {
 }
 
 std::size_t CachingResolver::size() const { return store_->size(); }
+std::size_t CachingResolver::bytes() const { return store_->bytes(); }
 std::size_t CachingResolver::hits() const { return store_->hits(); }
 
 }  // namespace vouch::dns

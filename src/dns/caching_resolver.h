@@ -5,9 +5,11 @@
 // through Postfix (bench/RESULTS.md). Only complete answers are kept: Ok, NoData and
 // NxDomain with a TTL, not bogus; SERVFAIL, timeouts and bogus answers are asked again
 // every time, so an outage is seen as soon as libunbound sees it. An entry lives
-// min(TTL, kMaxTtl) from its arrival. Bounded: a full shard drops its expired entries,
-// then arbitrary ones. Thread-safe (one mutex per shard); the store outlives the resolver
-// while queries it started are still being waited on.
+// min(TTL, kMaxTtl) from its arrival. Bounded in entries and in bytes (answers come
+// from anyone's DNS, TXT records can be large): a full shard drops its expired entries,
+// then arbitrary ones; an answer bigger than a shard's byte share is not kept. Thread-safe
+// (one mutex per shard); the store outlives the resolver while queries it started are
+// still being waited on.
 #pragma once
 
 #include <array>
@@ -30,11 +32,12 @@ class CachingResolver final : public Resolver {
   static constexpr std::size_t kShards = 16;
 
   explicit CachingResolver(std::shared_ptr<Resolver> inner, std::size_t maxEntries = 16384,
-                           Now now = [] { return Clock::now(); });
+                           std::size_t maxBytes = 8u << 20, Now now = [] { return Clock::now(); });
 
   PendingPtr start(std::string_view name, RrType type) override;
 
   std::size_t size() const;   // entries held, expired or not
+  std::size_t bytes() const;  // their estimated size
   std::size_t hits() const;   // lookups answered from memory
 
   // Shared with the Pendings of queries in flight, which store their answer here.

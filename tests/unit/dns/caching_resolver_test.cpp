@@ -51,7 +51,7 @@ Answer status(Status s, std::uint32_t ttl, Security sec = Security::Unchecked) {
 struct CachingResolverTest : ::testing::Test {
   std::shared_ptr<ScriptedResolver> inner = std::make_shared<ScriptedResolver>();
   Clock::time_point now = Clock::now();
-  CachingResolver cache{inner, 1024, [this] { return now; }};
+  CachingResolver cache{inner, 1024, 1u << 20, [this] { return now; }};
   Answer ask(std::string_view name, RrType type = RrType::TXT) {
     return cache.query(name, type, Clock::now() + std::chrono::seconds(1));
   }
@@ -126,6 +126,25 @@ TEST(CachingResolverBound, StaysBounded) {
   for (int i = 0; i < 5000; ++i) cache.query("n" + std::to_string(i) + ".example", RrType::A, Clock::now());
   EXPECT_LE(cache.size(), 320u);
   EXPECT_GT(cache.size(), 0u);
+}
+
+// Answers come from anyone's DNS: big TXT records are bounded by bytes, not only count.
+TEST(CachingResolverBound, StaysWithinItsBytes) {
+  auto inner = std::make_shared<ScriptedResolver>();
+  const std::string big(4000, 'x');
+  for (int i = 0; i < 2000; ++i) inner->answers[{"b" + std::to_string(i) + ".example", RrType::TXT}] = txt(big, 60);
+  inner->answers[{"huge.example", RrType::TXT}] = txt(std::string(200000, 'y'), 60);
+  const std::size_t budget = 256 * 1024;
+  CachingResolver cache(inner, 100000, budget);
+  for (int i = 0; i < 2000; ++i) cache.query("b" + std::to_string(i) + ".example", RrType::TXT, Clock::now());
+  EXPECT_LE(cache.bytes(), budget);
+  EXPECT_GT(cache.size(), 0u);
+  EXPECT_LT(cache.size(), 2000u);
+  // An answer bigger than a shard's share is passed on, never kept.
+  EXPECT_EQ(cache.query("huge.example", RrType::TXT, Clock::now()).records.at(0).text.size(), 200000u);
+  const int before = inner->starts;
+  cache.query("huge.example", RrType::TXT, Clock::now());
+  EXPECT_EQ(inner->starts, before + 1);
 }
 
 TEST(CachingResolverLifetime, QueryOutlivesTheResolver) {
