@@ -117,7 +117,7 @@ int runDns(const DnsOptions& o) {
       resolver->query(o.name, type, dns::Clock::now() + std::chrono::milliseconds(timeoutMs));
   std::ostringstream out;
   out << ";; status: " << dns::toString(a.status) << ", security: " << dns::toString(a.security)
-      << ", records: " << a.records.size() << "\n";
+      << ", records: " << a.records.size() << ", ttl: " << a.ttl << "\n";
   if (!a.canonicalName.empty()) {
     out << ";; canonical name: " << a.canonicalName << ".\n";
   }
