@@ -131,13 +131,24 @@ CachingResolver::CachingResolver(std::shared_ptr<Resolver> inner, std::size_t ma
                                  std::size_t maxBytes, Now now)
     : inner_(std::move(inner)), store_(std::make_shared<Store>(maxEntries, maxBytes, std::move(now))) {}
 
-PendingPtr CachingResolver::start(std::string_view name, RrType type) {
+namespace {
+std::string keyOf(std::string_view name, RrType type) {
   std::string key = normalizeName(name);
   key += '/';
   key += std::to_string(static_cast<unsigned>(type));
-  Answer cached;
-  if (store_->find(key, cached)) return std::make_shared<ReadyPending>(std::move(cached));
+  return key;
+}
+}  // namespace
+
+PendingPtr CachingResolver::start(std::string_view name, RrType type) {
+  std::string key = keyOf(name, type);
+  Answer held;
+  if (store_->find(key, held)) return std::make_shared<ReadyPending>(std::move(held));
   return std::make_shared<StoringPending>(inner_->start(name, type), store_, std::move(key));
+}
+
+bool CachingResolver::cached(std::string_view name, RrType type, Answer& out) {
+  return store_->find(keyOf(name, type), out);
 }
 
 std::size_t CachingResolver::size() const { return store_->size(); }

@@ -35,6 +35,7 @@ class CachingResolver final : public Resolver {
                            std::size_t maxBytes = 8u << 20, Now now = [] { return Clock::now(); });
 
   PendingPtr start(std::string_view name, RrType type) override;
+  bool cached(std::string_view name, RrType type, Answer& out) override;
 
   std::size_t size() const;   // entries held, expired or not
   std::size_t bytes() const;  // their estimated size

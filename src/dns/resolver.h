@@ -71,6 +71,11 @@ class Resolver {
   // Names are domain names in text form, with or without the trailing dot.
   virtual PendingPtr start(std::string_view name, RrType type) = 0;
 
+  // The answer when it is already in memory: no query is sent and nothing waits. Lets a
+  // caller finish work on its own thread when nothing would block (SPF evaluations).
+  // Default: never (every answer needs a query).
+  virtual bool cached(std::string_view /*name*/, RrType /*type*/, Answer& /*out*/) { return false; }
+
   // Blocking form: start + wait.
   Answer query(std::string_view name, RrType type, Deadline deadline) {
     return start(name, type)->wait(deadline);

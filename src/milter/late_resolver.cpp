@@ -15,12 +15,13 @@ bool LateResolver::ready() const {
   return inner_ != nullptr;
 }
 
+std::shared_ptr<dns::Resolver> LateResolver::current() const {
+  std::lock_guard lock(mutex_);
+  return inner_;
+}
+
 dns::PendingPtr LateResolver::start(std::string_view name, dns::RrType type) {
-  std::shared_ptr<dns::Resolver> inner;
-  {
-    std::lock_guard lock(mutex_);
-    inner = inner_;
-  }
+  std::shared_ptr<dns::Resolver> inner = current();
   if (!inner) {
     dns::Answer a;
     a.status = dns::Status::ServFail;
@@ -28,6 +29,11 @@ dns::PendingPtr LateResolver::start(std::string_view name, dns::RrType type) {
     return std::make_shared<dns::ReadyPending>(std::move(a));
   }
   return inner->start(name, type);
+}
+
+bool LateResolver::cached(std::string_view name, dns::RrType type, dns::Answer& out) {
+  std::shared_ptr<dns::Resolver> inner = current();
+  return inner && inner->cached(name, type, out);
 }
 
 }  // namespace vouch::milter

@@ -19,8 +19,11 @@ class LateResolver final : public dns::Resolver {
   void set(std::shared_ptr<dns::Resolver> inner);
   bool ready() const;
   dns::PendingPtr start(std::string_view name, dns::RrType type) override;
+  bool cached(std::string_view name, dns::RrType type, dns::Answer& out) override;
 
  private:
+  std::shared_ptr<dns::Resolver> current() const;
+
   mutable std::mutex mutex_;
   std::shared_ptr<dns::Resolver> inner_;
 };

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "spf/evaluator.h"
@@ -16,6 +17,10 @@ class Engine {
   virtual ~Engine() = default;
   virtual std::string_view name() const = 0;
   virtual Outcome check(const Request& request, dns::Deadline deadline) const = 0;
+  // The outcome when every lookup the evaluation needs is already in the resolver's
+  // memory (dns::Resolver::cached), computed on the caller's thread; nullopt as soon as
+  // one is not, and then check() must run. Default: never.
+  virtual std::optional<Outcome> checkInline(const Request&, dns::Deadline) const { return std::nullopt; }
 };
 
 // "native" or "libspf2"; nullptr for any other name or when libspf2 cannot start.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "dns/caching_resolver.h"
 #include "dns/fake_resolver.h"
 #include "dns/zone_resolver.h"
 #include "spf/engine.h"
@@ -118,6 +119,46 @@ TEST(SpfSuite, NativeEnginePassesEveryTest) {
   for (const auto& f : failures) ADD_FAILURE() << f;
   EXPECT_EQ(s.run, 202);
   EXPECT_EQ(s.passed, s.run);
+}
+
+// The inline path (Engine::checkInline, taken when every answer is already in memory)
+// must give exactly what the evaluation gave: for each case a fresh CachingResolver over
+// the zone; before the first check only a case that needs no DNS at all may be answered
+// inline, and once the check has filled the cache the inline outcome is the same.
+TEST(SpfSuite, NativeInlineFromMemoryEqualsTheEvaluation) {
+  int inlined = 0, run = 0, withoutDns = 0;
+  std::map<std::string, std::shared_ptr<dns::ZoneResolver>> zones;
+  for (const auto& c : loadSuite()) {
+    auto ip = core::IpAddress::parse(c.host);
+    if (c.skip || !ip) continue;
+    auto& zone = zones[c.zone];
+    std::string error;
+    if (!zone) zone = dns::ZoneResolver::fromFile(kZoneDir + c.zone, error);
+    ASSERT_TRUE(zone) << error;
+    auto engine = makeEngine("native", std::make_shared<dns::CachingResolver>(zone), Limits{});
+    Request req{*ip, c.mailfrom, c.helo, "receiver.example", 1700000000};
+    const auto deadline = dns::Clock::now() + std::chrono::seconds(10);
+    ++run;
+    const std::optional<Outcome> cold = engine->checkInline(req, deadline);
+    const Outcome full = engine->check(req, deadline);
+    if (cold) {
+      ++withoutDns;
+      EXPECT_EQ(cold->result, full.result) << c.id;
+      EXPECT_EQ(cold->reason, full.reason) << c.id;
+    }
+    const std::optional<Outcome> again = engine->checkInline(req, deadline);
+    if (!again) continue;  // some answer is never kept (SERVFAIL, TTL 0)
+    ++inlined;
+    EXPECT_EQ(again->result, full.result) << c.id;
+    EXPECT_EQ(again->reason, full.reason) << c.id;
+    EXPECT_EQ(again->explanation, full.explanation) << c.id;
+    EXPECT_EQ(again->domain, full.domain) << c.id;
+  }
+  std::cout << "[spf suite] inline from memory: " << inlined << "/" << run << " cases ("
+            << withoutDns << " need no DNS)\n";
+  EXPECT_EQ(run, 202);
+  EXPECT_GT(inlined, 150);
+  EXPECT_LT(withoutDns, 20);  // most cases need DNS: a cold cache must not answer them
 }
 
 // The CNAME loop of ptr-cname-loop, which a zone file cannot express: the PTR name's A
