@@ -1,7 +1,9 @@
 // SpfCheck: the SPF step of a Session (RFC 7208 section 2.4). At MAIL FROM it starts
 // the HELO identity and the MAIL FROM identity (postmaster@HELO for the null sender) on
 // the factory's TaskPool and returns at once, so the MTA does not wait for DNS; the two
-// evaluations overlap. settle() (called by the Session before anyone reads findings)
+// evaluations overlap. When every answer an evaluation needs is already in the
+// resolver's memory it runs right here instead: a hand-off to the pool would cost more
+// than the evaluation. settle() (called by the Session before anyone reads findings)
 // joins them and records core::SpfFinding(s) and the Authentication-Results entry; at
 // end of message it adds Received-SPF when configured. One instance per connection (one
 // thread at a time) with a small cache of outcomes, possibly still being computed,
