@@ -3,6 +3,9 @@
 // in their simple form (closest encloser, no DNSSEC proofs). Single-threaded by contract.
 #include "dns/record_store.h"
 
+#include <algorithm>
+#include <charconv>
+
 namespace vouch::dns {
 
 void RecordStore::add(std::string_view name, RrType type, Record record, std::uint32_t ttl) {
@@ -81,6 +84,25 @@ const RecordStore::Node* RecordStore::findNode(const std::string& name, bool& ex
   }
 }
 
+std::uint32_t RecordStore::negativeTtl(std::string_view name) const {
+  for (std::string_view p = name;; p = parentName(p)) {
+    if (auto it = nodes_.find(p); it != nodes_.end()) {
+      if (auto soa = it->second.find(RrType::SOA); soa != it->second.end() && !soa->second.records.empty()) {
+        // Presentation form: mname rname serial refresh retry expire minimum.
+        const std::string& text = soa->second.records.front().text;
+        const auto last = text.find_last_of(' ');
+        const std::string_view field =
+            last == std::string::npos ? std::string_view(text) : std::string_view(text).substr(last + 1);
+        std::uint32_t minimum = 0;
+        const auto [end, err] = std::from_chars(field.data(), field.data() + field.size(), minimum);
+        if (err != std::errc() || end != field.data() + field.size()) return 0;
+        return std::min(minimum, soa->second.ttl);
+      }
+    }
+    if (p.empty()) return 0;
+  }
+}
+
 Answer RecordStore::lookupOne(const std::string& name, RrType type,
                               std::string& cnameTarget) const {
   Answer a;
@@ -103,6 +125,7 @@ Answer RecordStore::lookupOne(const std::string& name, RrType type,
   const Node* node = findNode(name, exists);
   if (node == nullptr) {
     a.status = exists ? Status::NoData : Status::NxDomain;
+    a.ttl = negativeTtl(name);
     return a;
   }
   if (auto it = node->find(type); it != node->end()) {
@@ -117,6 +140,7 @@ Answer RecordStore::lookupOne(const std::string& name, RrType type,
     }
   }
   a.status = Status::NoData;
+  a.ttl = negativeTtl(name);
   return a;
 }
 

@@ -56,6 +56,9 @@ class RecordStore {
   // when the name holds a CNAME and `type` is not CNAME.
   Answer lookupOne(const std::string& name, RrType type, std::string& cnameTarget) const;
   const Node* findNode(const std::string& name, bool& exists) const;
+  // RFC 2308 5: a "no record" answer lives min(SOA TTL, SOA MINIMUM) of the nearest
+  // enclosing SOA; 0 when the store has none (as for a scripted fake).
+  std::uint32_t negativeTtl(std::string_view name) const;
   bool isDelegated(std::string_view name) const;
 
   Options options_;

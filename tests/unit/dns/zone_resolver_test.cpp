@@ -131,6 +131,23 @@ TEST(ZoneResolver, TtlFromDirectiveAndOverride) {
   EXPECT_EQ(z->answer("ttl.example.com", RrType::TXT).ttl, 42u);
 }
 
+// RFC 2308 5: "no record" answers live min(SOA TTL, SOA MINIMUM) of the zone, as
+// libunbound reports them (so `vouch dns --dns-file` and unbound print the same TTL).
+TEST(ZoneResolver, NegativeAnswersCarryTheSoaMinimum) {
+  auto z = loadSample();
+  ASSERT_TRUE(z);
+  const Answer nodata = z->answer("ns1.example.com", RrType::TXT);
+  EXPECT_EQ(nodata.status, Status::NoData);
+  EXPECT_EQ(nodata.ttl, 300u);  // minimum 300 < SOA TTL 600
+  const Answer nx = z->answer("nothing.example.com", RrType::TXT);
+  EXPECT_EQ(nx.status, Status::NxDomain);
+  EXPECT_EQ(nx.ttl, 300u);
+  std::string error;
+  auto noSoa = ZoneResolver::fromString("a.example. 60 IN A 192.0.2.1\n", error);
+  ASSERT_TRUE(noSoa) << error;
+  EXPECT_EQ(noSoa->answer("b.example", RrType::A).ttl, 0u);  // no SOA: nothing to go by
+}
+
 TEST(ZoneResolver, MultiStringTxtKeepsEachString) {
   auto z = loadSample();
   ASSERT_TRUE(z);
