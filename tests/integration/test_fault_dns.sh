@@ -25,7 +25,8 @@ start_server() {  # MODE -> sets srv and port
   rm -f "$work/port"
   "$PY" "$data/dns_server.py" "$1" "$work/port" 2>"$work/dns-$1.log" &
   srv=$!
-  for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+  # Bounded (20 s): python3 and dnspython start slowly while other tests load the machine.
+  for _ in $(seq 1 400); do [ -s "$work/port" ] && break; sleep 0.05; done
   port=$(cat "$work/port" 2>/dev/null)
   [ -n "$port" ]
 }

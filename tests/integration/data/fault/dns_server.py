@@ -77,12 +77,22 @@ def serve_tcp(sock):
         conn.close()  # truncation retries over TCP find a server that hangs up
 
 
-udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-udp.bind(("127.0.0.1", 0))
-port = udp.getsockname()[1]
-tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-tcp.bind(("127.0.0.1", port))
+# UDP and TCP on the same port: the UDP port is free, the same TCP port may not be (other
+# tests run alongside), so try a bounded number of ports.
+for attempt in range(50):
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", 0))
+    port = udp.getsockname()[1]
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        tcp.bind(("127.0.0.1", port))
+        break
+    except OSError:
+        tcp.close()
+        udp.close()
+else:
+    sys.exit("dns_server: no port free for both UDP and TCP")
 tcp.listen(16)
 threading.Thread(target=serve_tcp, args=(tcp,), daemon=True).start()
 with open(portfile + ".tmp", "w") as f:
